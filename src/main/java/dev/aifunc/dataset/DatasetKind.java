@@ -1,0 +1,24 @@
+package dev.aifunc.dataset;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dataset names with a fixed meaning and their required columns (DESIGN.md): {@code faq} (question, answer),
+ * {@code examples} (text, label), {@code items} (id, title). Other names are accepted with free columns.
+ */
+public final class DatasetKind {
+
+    private static final Map<String, List<String>> REQUIRED = Map.of(
+            "faq", List.of("question", "answer"),
+            "examples", List.of("text", "label"),
+            "items", List.of("id", "title"));
+
+    private DatasetKind() {
+    }
+
+    /** Columns every row of this dataset must have, non-blank. */
+    public static List<String> requiredColumns(String name) {
+        return REQUIRED.getOrDefault(name, List.of());
+    }
+}

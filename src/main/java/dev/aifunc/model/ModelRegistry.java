@@ -1,0 +1,187 @@
+package dev.aifunc.model;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import dev.aifunc.problem.ProblemException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+
+/**
+ * Resolves model packs, loads each once with DJL + ONNX Runtime, shares it across scenarios, and reports whether
+ * the preloaded packs are ready. Packs load in the background at start-up (preload list) or on first use; until a
+ * pack is loaded, {@link #embedder(String)} answers 503 with {@code Retry-After}.
+ *
+ * <p>DJL's offline mode and telemetry opt-out are set here before the engine starts, so nothing calls home.
+ */
+@ApplicationScoped
+public class ModelRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
+
+    static {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+
+    private final ModelsConfig config;
+    private final Map<String, ModelPack> packs = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Embedder>> loaded = new ConcurrentHashMap<>();
+    private final Map<String, Long> loadMillis = new ConcurrentHashMap<>();
+
+    public ModelRegistry(ModelsConfig config) {
+        this.config = config;
+        ModelPack.BUILT_IN.forEach(p -> packs.put(p.id(), p));
+        Path cache = Path.of(config.cacheDir());
+        System.setProperty("DJL_CACHE_DIR", cache.resolve("djl").toString());
+        System.setProperty("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        for (String id : config.preload()) {
+            if (!packs.containsKey(id)) {
+                throw new IllegalStateException("aifunc.models.preload names unknown model pack '" + id
+                        + "'; known: " + packs.keySet());
+            }
+            load(id);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        loaded.values().forEach(f -> f.thenAccept(Embedder::close));
+    }
+
+    /** All known packs. */
+    public List<ModelPack> packs() {
+        return packs.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
+    }
+
+    /** The pack with this id, if known. */
+    public Optional<ModelPack> pack(String id) {
+        return Optional.ofNullable(packs.get(id));
+    }
+
+    /**
+     * The loaded embedder of a pack, starting its load if needed.
+     *
+     * @throws ProblemException 503 with {@code Retry-After} while the pack loads or if loading failed
+     * @throws IllegalArgumentException for an unknown pack id
+     */
+    public Embedder embedder(String id) {
+        if (!packs.containsKey(id)) {
+            throw new IllegalArgumentException("unknown model pack " + id);
+        }
+        CompletableFuture<Embedder> future = load(id);
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            return future.join();
+        }
+        if (future.isCompletedExceptionally()) {
+            loaded.remove(id, future); // let the next request try again
+            throw ProblemException.unavailable("Model pack " + id + " failed to load; see the service log.", 30);
+        }
+        throw ProblemException.unavailable("Model pack " + id + " is still loading.", 5);
+    }
+
+    /** True when every preloaded pack is loaded and warmed up. */
+    public boolean ready() {
+        return config.preload().stream().allMatch(id -> {
+            CompletableFuture<Embedder> f = loaded.get(id);
+            return f != null && f.isDone() && !f.isCompletedExceptionally();
+        });
+    }
+
+    /** Load status per pack ({@code loading}, {@code ready in N ms}, {@code failed}) for the readiness check. */
+    public Map<String, String> status() {
+        Map<String, String> status = new java.util.TreeMap<>();
+        loaded.forEach((id, f) -> status.put(id, !f.isDone() ? "loading"
+                : f.isCompletedExceptionally() ? "failed" : "ready in " + loadMillis.get(id) + " ms"));
+        return status;
+    }
+
+    private CompletableFuture<Embedder> load(String id) {
+        return loaded.computeIfAbsent(id, key -> CompletableFuture.supplyAsync(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Embedder embedder = open(packs.get(key));
+                embedder.embed("warm-up"); // first run allocates ORT buffers; keep it off a caller's request
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                loadMillis.put(key, ms);
+                LOG.infof("Model pack %s loaded and warmed up in %d ms", key, ms);
+                return embedder;
+            } catch (IOException | RuntimeException | ai.djl.MalformedModelException
+                     | ai.djl.repository.zoo.ModelNotFoundException e) {
+                LOG.errorf(e, "Model pack %s failed to load", key);
+                throw new IllegalStateException(e);
+            }
+        }));
+    }
+
+    private Embedder open(ModelPack pack) throws IOException, ai.djl.MalformedModelException,
+            ai.djl.repository.zoo.ModelNotFoundException {
+        Path dir = Path.of(config.cacheDir(), pack.id());
+        Path onnx = unpack(pack.modelResource(), dir.resolve("model.onnx"));
+        Path tokenizerFile = unpack(pack.tokenizerResource(), dir.resolve("tokenizer.json"));
+        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerFile)
+                .optMaxLength(pack.maxTokens())
+                .optTruncation(true)
+                .optPadding(true)
+                .build();
+        int threads = config.intraOpThreads();
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(onnx.getParent())
+                .optModelName("model")
+                .optEngine("OnnxRuntime")
+                .optTranslator(new NoopTranslator())
+                .optOption("intraOpNumThreads", String.valueOf(threads))
+                .optOption("interOpNumThreads", "1")
+                .build();
+        ZooModel<NDList, NDList> model = criteria.loadModel();
+        Set<String> inputs = new HashSet<>(model.describeInput().keys());
+        int poolSize = config.poolSize().orElse(Runtime.getRuntime().availableProcessors());
+        return new Embedder(pack, model, tokenizer, new SentenceEmbeddingTranslator(tokenizer, pack, inputs),
+                Math.max(1, poolSize), config.acquireTimeoutMs());
+    }
+
+    /** Copies a classpath resource to {@code target} once (same size means already there). */
+    private static Path unpack(String resource, Path target) throws IOException {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        java.net.URL url = cl.getResource(resource);
+        if (url == null) {
+            url = ModelRegistry.class.getClassLoader().getResource(resource);
+        }
+        if (url == null) {
+            throw new IOException("model resource " + resource + " is not on the classpath; add its Maven artifact");
+        }
+        java.net.URLConnection connection = url.openConnection();
+        long size = connection.getContentLengthLong();
+        if (Files.exists(target) && size > 0 && Files.size(target) == size) {
+            return target;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        try (InputStream in = connection.getInputStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+}

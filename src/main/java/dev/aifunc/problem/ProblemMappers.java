@@ -1,0 +1,105 @@
+package dev.aifunc.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every error into an RFC 9457 {@code application/problem+json} response: domain errors keep their status,
+ * unreadable JSON becomes 400 naming the field, bean-validation failures 422, framework errors (404, 405, 415)
+ * keep theirs. Anything unexpected is logged and answered 500 without internals.
+ */
+public class ProblemMappers {
+
+    /** The media type of every error body. */
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** Builds the response for a problem, adding {@code Retry-After} when the problem has one. */
+    public static Response response(Problem problem, Integer retryAfterSeconds) {
+        Response.ResponseBuilder builder = Response.status(problem.status()).type(PROBLEM_JSON).entity(problem);
+        if (retryAfterSeconds != null) {
+            builder.header("Retry-After", retryAfterSeconds);
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return response(e.toProblem(path(uri)), e.retryAfterSeconds());
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String field = null;
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+        }
+        String detail = "The request body is not valid JSON for this operation: " + e.getOriginalMessage();
+        return response(new Problem("about:blank", "Bad Request", 400, detail, path(uri), field, null, null), null);
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(leafPath(v), null, v.getMessage()))
+                .sorted((a, b) -> a.field().compareTo(b.field()))
+                .toList();
+        String detail = errors.stream().map(err -> err.field() + ": " + err.message()).collect(Collectors.joining("; "));
+        return response(new Problem("about:blank", "Unprocessable Content", 422, detail, path(uri),
+                errors.isEmpty() ? null : errors.get(0).field(), null, errors), null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+        }
+        Response.StatusType type = e.getResponse().getStatusInfo();
+        String detail = switch (status) {
+            case 404 -> "No resource at " + path(uri) + ".";
+            case 405 -> "This method is not allowed on " + path(uri) + ".";
+            case 415 -> "Unsupported media type: send the body as the operation documents (usually application/json).";
+            case 406 -> "The Accept header asks for a media type this operation cannot produce.";
+            default -> e.getMessage();
+        };
+        Response.ResponseBuilder builder = Response.status(status).type(PROBLEM_JSON)
+                .entity(new Problem("about:blank", type.getReasonPhrase(), status, detail, path(uri), null, null, null));
+        e.getResponse().getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> builder.header(name, v));
+            }
+        });
+        return builder.build();
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.error("Unexpected error on " + path(uri), e);
+        return response(new Problem("about:blank", "Internal Server Error", 500,
+                "The service failed to handle this request; the error was logged.", path(uri), null, null, null), null);
+    }
+
+    private static String leafPath(ConstraintViolation<?> v) {
+        // "create.arg0.name" -> "name": drop the method and parameter segments of a method-validation path
+        String p = v.getPropertyPath().toString();
+        String[] parts = p.split("\\.");
+        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : p;
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+    }
+}

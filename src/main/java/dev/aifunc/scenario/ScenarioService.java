@@ -1,0 +1,214 @@
+package dev.aifunc.scenario;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.aifunc.problem.Problem;
+import dev.aifunc.problem.ProblemException;
+import dev.aifunc.task.TaskRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Scenario lifecycle: create, update (a new immutable version each time), activate an older version (rollback),
+ * delete. Configs are validated against the template's config schema and the task's own rules before saving.
+ * Writes are optimistic: a stale {@code If-Match} gets 412.
+ */
+@ApplicationScoped
+public class ScenarioService {
+
+    private final TemplateCatalog catalog;
+    private final TaskRegistry tasks;
+    private final ObjectMapper mapper;
+
+    public ScenarioService(TemplateCatalog catalog, TaskRegistry tasks, ObjectMapper mapper) {
+        this.catalog = catalog;
+        this.tasks = tasks;
+        this.mapper = mapper;
+    }
+
+    /** All scenarios, by id. */
+    public List<ScenarioDtos.View> list() {
+        List<Scenario> all = Scenario.list("order by id");
+        return all.stream().map(s -> view(s, ScenarioVersion.of(s.id, s.activeVersion))).toList();
+    }
+
+    /** The scenario with its active version, if it exists. */
+    public Optional<ScenarioDtos.View> get(String id) {
+        return Scenario.<Scenario>findByIdOptional(id).map(s -> view(s, ScenarioVersion.of(s.id, s.activeVersion)));
+    }
+
+    /**
+     * Creates a scenario at version 1.
+     *
+     * @throws ProblemException 409 when the id is taken, 422 for an unknown template or an invalid config
+     */
+    @Transactional
+    public ScenarioDtos.View create(ScenarioDtos.Create request) {
+        Template template = catalog.get(request.template()).orElseThrow(() -> ProblemException.unprocessable(
+                "Unknown template '" + request.template() + "'; see GET /api/templates.", "template", null));
+        if (Scenario.findById(request.id()) != null) {
+            throw ProblemException.conflict("A scenario with id '" + request.id() + "' already exists.");
+        }
+        JsonNode config = validConfig(template, request.config());
+        Instant now = Instant.now();
+        Scenario s = new Scenario();
+        s.id = request.id();
+        s.template = template.id();
+        s.activeVersion = 1;
+        s.latestVersion = 1;
+        s.createdAt = now;
+        s.updatedAt = now;
+        s.persist();
+        ScenarioVersion v = newVersion(s, 1, request.name(), request.description(), config, now);
+        Scenario.flush();
+        return view(s, v);
+    }
+
+    /**
+     * Saves a new version and activates it.
+     *
+     * @param ifMatch the ETag the caller last saw, or null to overwrite unconditionally
+     * @throws ProblemException 404, 412 on a stale ETag, 422 for an invalid config
+     */
+    @Transactional
+    public ScenarioDtos.View update(String id, ScenarioDtos.Update request, String ifMatch) {
+        Scenario s = lockForWrite(id, ifMatch);
+        Template template = catalog.get(s.template).orElseThrow(() -> ProblemException.conflict(
+                "Template '" + s.template + "' of this scenario is no longer installed."));
+        JsonNode config = validConfig(template, request.config());
+        Instant now = Instant.now();
+        int next = s.latestVersion + 1;
+        ScenarioVersion v = newVersion(s, next, request.name(), request.description(), config, now);
+        s.latestVersion = next;
+        s.activeVersion = next;
+        s.updatedAt = now;
+        Scenario.flush();
+        return view(s, v);
+    }
+
+    /**
+     * Makes an existing version the active one (rollback or roll forward).
+     *
+     * @throws ProblemException 404 for an unknown scenario or version, 412 on a stale ETag
+     */
+    @Transactional
+    public ScenarioDtos.View activate(String id, int version, String ifMatch) {
+        Scenario s = lockForWrite(id, ifMatch);
+        ScenarioVersion v = ScenarioVersion.of(id, version);
+        if (v == null) {
+            throw ProblemException.notFound("Scenario '" + id + "' has no version " + version + ".");
+        }
+        if (s.activeVersion != version) {
+            s.activeVersion = version;
+            s.updatedAt = Instant.now();
+            Scenario.flush();
+        }
+        return view(s, v);
+    }
+
+    /**
+     * Deletes a scenario with all its versions and datasets.
+     *
+     * @return false when it did not exist
+     * @throws ProblemException 412 on a stale ETag
+     */
+    @Transactional
+    public boolean delete(String id, String ifMatch) {
+        Scenario s = Scenario.findById(id);
+        if (s == null) {
+            return false;
+        }
+        checkEtag(s, ifMatch);
+        s.delete();
+        return true;
+    }
+
+    /** All versions, oldest first; empty when the scenario does not exist. */
+    public Optional<List<ScenarioDtos.VersionView>> versions(String id) {
+        return Scenario.<Scenario>findByIdOptional(id).map(s -> ScenarioVersion.of(id).stream()
+                .map(v -> new ScenarioDtos.VersionView(v.version, v.name, v.description, parse(v.config),
+                        v.createdAt, v.version == s.activeVersion))
+                .toList());
+    }
+
+    /** The ETag of a scenario's current state. */
+    public static String etag(Scenario s) {
+        return "\"" + s.lockVersion + "\"";
+    }
+
+    /** The parsed config JSON of a version. */
+    public JsonNode parse(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored config is not JSON", e);
+        }
+    }
+
+    private Scenario lockForWrite(String id, String ifMatch) {
+        Scenario s = Scenario.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            throw ProblemException.notFound("No scenario '" + id + "'.");
+        }
+        checkEtag(s, ifMatch);
+        return s;
+    }
+
+    private static void checkEtag(Scenario s, String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return;
+        }
+        String current = etag(s);
+        boolean matches = false;
+        for (String tag : ifMatch.split(",")) {
+            String t = tag.strip().replaceFirst("^W/", "");
+            matches |= t.equals(current);
+        }
+        if (!matches) {
+            throw ProblemException.preconditionFailed("Scenario '" + s.id + "' changed since you read it (ETag now "
+                    + current + ", If-Match " + ifMatch + "); reload it and apply your change again.");
+        }
+    }
+
+    private JsonNode validConfig(Template template, JsonNode config) {
+        JsonNode given = config == null || config.isNull() ? JsonNodeFactory.instance.objectNode() : config;
+        if (!given.isObject()) {
+            throw ProblemException.unprocessable("'config' must be a JSON object.", "config", null);
+        }
+        JsonNode effective = template.effectiveConfig(given);
+        List<Problem.FieldError> errors = new ArrayList<>(JsonSchemas.validate(template.compiledConfigSchema(), effective, "config"));
+        if (errors.isEmpty()) {
+            errors.addAll(tasks.find(template.task()).orElseThrow().validateConfig(effective));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.unprocessable("The config does not fit template '" + template.id() + "': "
+                    + errors.get(0).field() + " " + errors.get(0).message(), errors);
+        }
+        return given;
+    }
+
+    private ScenarioVersion newVersion(Scenario s, int number, String name, String description, JsonNode config,
+                                       Instant now) {
+        ScenarioVersion v = new ScenarioVersion();
+        v.scenarioId = s.id;
+        v.version = number;
+        v.name = name;
+        v.description = description;
+        v.config = config.toString();
+        v.createdAt = now;
+        v.persist();
+        return v;
+    }
+
+    private ScenarioDtos.View view(Scenario s, ScenarioVersion v) {
+        return new ScenarioDtos.View(s.id, s.template, v.name, v.description, v.version, s.latestVersion,
+                v.version == s.activeVersion, parse(v.config), s.createdAt, s.updatedAt, etag(s));
+    }
+}

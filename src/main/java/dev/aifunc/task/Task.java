@@ -1,0 +1,53 @@
+package dev.aifunc.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aifunc.problem.Problem;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One kind of inference (DJL translator style: decode input → tensors → model → output). Tasks are few, templates
+ * many: a template picks a task and gives it presets. Implementations are {@code @ApplicationScoped} beans.
+ *
+ * @param <S> the prepared state of one scenario version (e.g. embedded examples, a FAQ index), built once by
+ *            {@link #prepare} and reused by every call until the version or its datasets change
+ */
+public interface Task<S> {
+
+    /** Task id, as templates name it in their {@code task} field. */
+    String id();
+
+    /**
+     * Checks rules of a config that JSON Schema cannot express (e.g. every example's label is a declared label).
+     * The config has already passed the template's config schema.
+     *
+     * @return errors with their field paths; empty when valid
+     */
+    default List<Problem.FieldError> validateConfig(JsonNode config) {
+        return List.of();
+    }
+
+    /**
+     * Builds the state a scenario version needs to answer calls (embeds examples and datasets, etc.).
+     *
+     * @throws dev.aifunc.problem.ProblemException 503 while a model pack loads
+     */
+    S prepare(ScenarioSnapshot scenario);
+
+    /**
+     * Answers one call. The input has passed the template's input schema.
+     *
+     * @return the output object (serialised to JSON as the template's output schema describes)
+     * @throws dev.aifunc.problem.ProblemException 422 for input that breaks a rule the schema cannot express
+     */
+    Object invoke(S state, JsonNode input);
+
+    /** Answers several calls; tasks that can batch model calls override this. Order is kept. */
+    default List<Object> invokeAll(S state, List<JsonNode> inputs) {
+        List<Object> out = new ArrayList<>(inputs.size());
+        for (JsonNode input : inputs) {
+            out.add(invoke(state, input));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.aifunc.invoke;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.aifunc.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile and careless input gets the right 4xx problem+json naming the field (and limit), never a 500, and the
+ * next valid request still works.
+ */
+@QuarkusTest
+class BadInputTest {
+
+    private static final String ID = "bad-input-sentiment";
+
+    @BeforeEach
+    void ready() {
+        Api.awaitReady();
+    }
+
+    @BeforeAll
+    static void scenario() {
+        Api.awaitReady();
+        Api.recreate(ID, "review-sentiment", Map.of("language", "en"));
+    }
+
+    private static ValidatableResponse problem(io.restassured.response.Response r, int status) {
+        ValidatableResponse v = r.then().statusCode(status).contentType("application/problem+json")
+                .body("status", equalTo(status)).body("title", notNullValue()).body("detail", notNullValue());
+        stillWorks();
+        return v;
+    }
+
+    private static void stillWorks() {
+        Api.invoke(ID, Map.of("text", "Absolutely love it, works perfectly.")).then().statusCode(200)
+                .body("label", equalTo("positive"));
+    }
+
+    @Test
+    void emptyAndWhitespaceText() {
+        problem(Api.invoke(ID, Map.of("text", "")), 422).body("field", equalTo("text"));
+        problem(Api.invoke(ID, Map.of("text", "   \n\t ")), 422).body("field", equalTo("text"));
+    }
+
+    @Test
+    void missingFieldWrongTypesAndUnknownFields() {
+        problem(Api.invoke(ID, Map.of()), 422).body("field", equalTo("text"));
+        problem(Api.invoke(ID, Map.of("text", 42)), 422).body("field", equalTo("text"));
+        problem(Api.invoke(ID, Map.of("text", List.of("a", "b"))), 422).body("field", equalTo("text"));
+        problem(Api.invoke(ID, Map.of("text", "ok", "colour", "blue")), 422).body("detail", containsString("colour"));
+        problem(given().contentType("application/json").body("[1, 2]").post("/api/scenarios/" + ID + "/invoke"), 422);
+        problem(given().contentType("application/json").body("null").post("/api/scenarios/" + ID + "/invoke"), 422);
+    }
+
+    @Test
+    void malformedJsonAndInvalidUtf8() {
+        problem(given().contentType("application/json").body("{\"text\": ").post("/api/scenarios/" + ID + "/invoke"), 400);
+        problem(given().contentType("application/json").body("").post("/api/scenarios/" + ID + "/invoke"), 400);
+        byte[] invalidUtf8 = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'};
+        problem(given().contentType("application/json").body(invalidUtf8).post("/api/scenarios/" + ID + "/invoke"), 400);
+    }
+
+    @Test
+    void oneMegabyteTextIsOverTheLimit() {
+        String big = "a".repeat(1_000_000);
+        problem(Api.invoke(ID, Map.of("text", big)), 422).body("field", equalTo("text"))
+                .body("detail", containsString("10000"));
+        String huge = "b".repeat(2_000_000);
+        problem(Api.invoke(ID, Map.of("text", huge)), 413).body("limit", equalTo("1048576 bytes"));
+    }
+
+    @Test
+    void wrongContentType() {
+        problem(given().contentType("text/plain").body("{\"text\": \"hello\"}").post("/api/scenarios/" + ID + "/invoke"), 415)
+                .body("field", equalTo("Content-Type"));
+        problem(given().contentType("application/xml").body("<text>hi</text>").post("/api/scenarios/" + ID + "/invoke"), 415);
+    }
+
+    @Test
+    void emptyAndOversizedBatches() {
+        problem(given().contentType("application/json").body(Map.of("inputs", List.of()))
+                .post("/api/scenarios/" + ID + "/invoke-batch"), 422).body("field", equalTo("inputs"));
+        problem(given().contentType("application/json").body(Map.of("items", List.of()))
+                .post("/api/scenarios/" + ID + "/invoke-batch"), 422).body("field", equalTo("inputs"));
+        List<Map<String, String>> many = java.util.Collections.nCopies(257, Map.of("text", "fine"));
+        problem(given().contentType("application/json").body(Map.of("inputs", many))
+                .post("/api/scenarios/" + ID + "/invoke-batch"), 422).body("limit", equalTo("256 items"));
+    }
+
+    @Test
+    void unknownScenarioAndTemplate() {
+        problem(Api.invoke("no-such-scenario", Map.of("text", "hi")), 404);
+        problem(given().contentType("application/json")
+                .body(Map.of("id", "x1", "template", "mind-reading", "name", "x")).post("/api/scenarios"), 422)
+                .body("field", equalTo("template"));
+        problem(given().contentType("application/json").body("{\"id\": 5}").post("/api/scenarios"), 422);
+    }
+
+    @Test
+    void cjkAndEmojiAreFine() {
+        Api.invoke(ID, Map.of("text", "I love it 😍😍 best purchase ever 🎉")).then().statusCode(200)
+                .body("label", equalTo("positive"));
+        Api.invoke(ID, Map.of("text", "😡👎")).then().statusCode(200).body("label", notNullValue());
+        Api.invoke(ID, Map.of("text", "这个产品非常好用")).then().statusCode(200).body("label", notNullValue());
+    }
+
+    @Test
+    void badDatasetUploadsChangeNothing() {
+        Api.recreate("bad-dataset-faq", "faq-matching", Map.of("language", "en"));
+        given().contentType("text/csv").body("question,answer\nWhere is my parcel?,Track it under Orders.\n")
+                .put("/api/scenarios/bad-dataset-faq/datasets/faq").then().statusCode(200).body("rows", equalTo(1));
+        problem(given().contentType("text/csv").body("question,answer\nOk?,Yes\n,missing question\nAlso ok?,Yes\n")
+                .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422)
+                .body("errors[0].line", equalTo(3)).body("detail", containsString("Nothing was changed"));
+        problem(given().contentType("application/x-ndjson").body("{\"question\":\"a\",\"answer\":\"b\"}\n{broken\n")
+                .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422);
+        problem(given().contentType("application/pdf").body("%PDF")
+                .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 415);
+        given().get("/api/scenarios/bad-dataset-faq/datasets/faq").then().statusCode(200)
+                .body("rows", equalTo(1)).body("revision", equalTo(1))
+                .body("sample[0].question", equalTo("Where is my parcel?"));
+    }
+}
