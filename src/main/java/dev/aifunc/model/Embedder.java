@@ -39,8 +39,12 @@ public final class Embedder implements AutoCloseable {
         return pack;
     }
 
+    /** Texts per model call when a large batch is split: keeps padding waste low and lets predictors share it. */
+    static final int CHUNK = 16;
+
     /**
-     * Embeds texts in one model call.
+     * Embeds texts. Up to {@value #CHUNK} texts go to the model in one call; more are sorted by length (so each call
+     * pads little), cut into chunks of {@value #CHUNK}, and the chunks run in parallel on the predictor pool.
      *
      * @param texts 1..n texts; each is truncated to {@link ModelPack#maxTokens()} tokens
      * @return unit-length embeddings {@code float[texts.size()][pack.dimensions()]}, in input order
@@ -48,6 +52,29 @@ public final class Embedder implements AutoCloseable {
      * @throws IllegalStateException when inference itself fails
      */
     public float[][] embed(List<String> texts) {
+        if (texts.size() <= CHUNK) {
+            return embedChunk(texts);
+        }
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> texts.get(i).length()));
+        List<List<Integer>> chunks = new java.util.ArrayList<>();
+        for (int start = 0; start < order.length; start += CHUNK) {
+            chunks.add(java.util.Arrays.asList(order).subList(start, Math.min(order.length, start + CHUNK)));
+        }
+        float[][] result = new float[texts.size()][];
+        chunks.parallelStream().forEach(chunk -> {
+            float[][] vectors = embedChunk(chunk.stream().map(texts::get).toList());
+            for (int j = 0; j < chunk.size(); j++) {
+                result[chunk.get(j)] = vectors[j];
+            }
+        });
+        return result;
+    }
+
+    private float[][] embedChunk(List<String> texts) {
         if (texts.isEmpty()) {
             return new float[0][];
         }

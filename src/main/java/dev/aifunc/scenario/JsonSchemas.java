@@ -42,8 +42,7 @@ public final class JsonSchemas {
     }
 
     private static String field(String prefix, Error e) {
-        String location = e.getInstanceLocation() == null ? "$" : e.getInstanceLocation().toString();
-        String path = location.replaceFirst("^\\$\\.?", "");
+        String path = dotted(e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString());
         if ("required".equals(e.getKeyword()) && e.getProperty() != null) {
             path = path.isEmpty() ? e.getProperty() : path + "." + e.getProperty();
         }
@@ -53,8 +52,26 @@ public final class JsonSchemas {
         return path.isEmpty() ? prefix : prefix + "." + path;
     }
 
+    /** {@code /labels/0/name} (JSON pointer) or {@code $.labels[0].name} (JSON path) → {@code labels[0].name}. */
+    static String dotted(String location) {
+        location = location.startsWith("$") ? location.substring(1) : location;
+        if (location.startsWith("/")) {
+            StringBuilder out = new StringBuilder();
+            for (String token : location.substring(1).split("/", -1)) {
+                String t = token.replace("~1", "/").replace("~0", "~");
+                if (t.matches("\\d+")) {
+                    out.append('[').append(t).append(']');
+                } else {
+                    out.append(out.length() == 0 ? "" : ".").append(t);
+                }
+            }
+            return out.toString();
+        }
+        return location.replaceFirst("^\\.", "");
+    }
+
     private static String message(Error e) {
         // networknt messages start with the instance location ("$.text: ..."); the field carries it already
-        return e.getMessage().replaceFirst("^\\$[^:]*:\\s*", "");
+        return e.getMessage().replaceFirst("^(\\$|/)[^:]*:\\s*", "").replaceFirst("^:\\s*", "");
     }
 }

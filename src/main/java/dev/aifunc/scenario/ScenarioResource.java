@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** CRUD, history and rollback of scenarios. Thin: validation at the edge, logic in {@link ScenarioService}. */
 @Path("/api/scenarios")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "scenarios-admin", description = "Configure scenarios: create, update (new version), roll back, delete")
 public class ScenarioResource {
 
@@ -45,6 +44,7 @@ public class ScenarioResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "createScenario", summary = "Create a scenario from a template (version 1)")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = ScenarioDtos.View.class)))
     @APIResponse(responseCode = "409", description = "Id taken", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
@@ -67,6 +67,7 @@ public class ScenarioResource {
 
     @PUT
     @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "updateScenario", summary = "Save a new version and activate it",
             description = "Send If-Match with the ETag you read to avoid overwriting someone else's change (412).")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ScenarioDtos.View.class)))

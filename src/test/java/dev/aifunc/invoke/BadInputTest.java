@@ -10,7 +10,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,15 +22,15 @@ class BadInputTest {
 
     private static final String ID = "bad-input-sentiment";
 
-    @BeforeEach
-    void ready() {
-        Api.awaitReady();
-    }
+    private static boolean created;
 
-    @BeforeAll
-    static void scenario() {
+    @BeforeEach
+    void scenario() {
         Api.awaitReady();
-        Api.recreate(ID, "review-sentiment", Map.of("language", "en"));
+        if (!created) {
+            Api.recreate(ID, "review-sentiment", Map.of("language", "en"));
+            created = true;
+        }
     }
 
     private static ValidatableResponse problem(io.restassured.response.Response r, int status) {
@@ -122,9 +121,9 @@ class BadInputTest {
         problem(given().contentType("text/csv").body("question,answer\nOk?,Yes\n,missing question\nAlso ok?,Yes\n")
                 .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422)
                 .body("errors[0].line", equalTo(3)).body("detail", containsString("Nothing was changed"));
-        problem(given().contentType("application/x-ndjson").body("{\"question\":\"a\",\"answer\":\"b\"}\n{broken\n")
+        problem(given().contentType("application/x-ndjson").body("{\"question\":\"a\",\"answer\":\"b\"}\n{broken\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422);
-        problem(given().contentType("application/pdf").body("%PDF")
+        problem(given().contentType("application/pdf").body("%PDF".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 415);
         given().get("/api/scenarios/bad-dataset-faq/datasets/faq").then().statusCode(200)
                 .body("rows", equalTo(1)).body("revision", equalTo(1))

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Measures the packaged service on this machine: time from process start to ready (models warm), RSS after
+# warm-up, and invoke latency for one sentence over HTTP (p50/p95 of N sequential curl calls), next to the
+# in-process time the service reports in Server-Timing for the same calls (the baseline: HTTP overhead ratio).
+# Usage: mvn -B package -DskipTests && bench/startup-and-latency.sh [calls=300]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+calls=${1:-300}
+jar=target/quarkus-app/quarkus-run.jar
+[ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000)); dbport=$((port + 1))
+start=$(date +%s%N)
+AIFUNC_EMBEDDED_DB_DATA_DIR="$work/pg" AIFUNC_EMBEDDED_DB_PORT=$dbport QUARKUS_HTTP_PORT=$port \
+  java -jar "$jar" > "$work/service.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+until curl -sf "localhost:$port/q/health/ready" > /dev/null; do
+  kill -0 $pid 2>/dev/null || { cat "$work/service.log"; exit 1; }
+  sleep 0.05
+done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+curl -sf -XPOST "localhost:$port/api/scenarios" -H 'Content-Type: application/json' \
+  -d '{"id":"reviews","template":"review-sentiment","name":"Reviews","config":{"language":"en"}}' > /dev/null
+body='{"text":"The battery died after two days and support never answered."}'
+first=$(curl -s -o /dev/null -w '%{time_total}' -XPOST "localhost:$port/api/scenarios/reviews/invoke" -H 'Content-Type: application/json' -d "$body")
+for _ in $(seq 1 20); do curl -s -o /dev/null -XPOST "localhost:$port/api/scenarios/reviews/invoke" -H 'Content-Type: application/json' -d "$body"; done
+: > "$work/http.txt"; : > "$work/server.txt"
+for _ in $(seq 1 "$calls"); do
+  curl -s -D "$work/h" -o /dev/null -w '%{time_total}\n' -XPOST "localhost:$port/api/scenarios/reviews/invoke" \
+    -H 'Content-Type: application/json' -d "$body" >> "$work/http.txt"
+  grep -i '^server-timing' "$work/h" | sed -E 's/.*dur=([0-9.]+).*/\1/' >> "$work/server.txt"
+done
+rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print a[i]}'; }
+http50=$(pct "$work/http.txt" 0.5); http95=$(pct "$work/http.txt" 0.95)
+srv50=$(pct "$work/server.txt" 0.5)
+printf 'machine: %s cores, load average %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'time to ready (process start -> /q/health/ready 200, 3 model packs warm): %d ms\n' "$ready_ms"
+printf 'first invoke after ready (prepares the scenario: embeds 214 examples or reads them back): %.1f ms\n' "$(awk -v x="$first" 'BEGIN {print x * 1000}')"
+printf 'RSS after warm-up and %d calls: %d MiB\n' "$calls" $((rss_kb / 1024))
+printf 'review-sentiment, one sentence, %d sequential calls: HTTP p50 %.2f ms, p95 %.2f ms; in-process p50 %.2f ms; HTTP/in-process %.2fx\n' \
+  "$calls" "$(awk -v x="$http50" 'BEGIN {print x * 1000}')" "$(awk -v x="$http95" 'BEGIN {print x * 1000}')" "$srv50" \
+  "$(awk -v h="$http50" -v s="$srv50" 'BEGIN {print h * 1000 / s}')"
