@@ -1,0 +1,109 @@
+package dev.aifunc.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.specification.RequestSpecification;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's quick start as a new user runs it: the packaged jar with no database configured starts its embedded
+ * PostgreSQL; a scenario saved in the first run is served, with the same answers, after a restart (SIGTERM) on the
+ * same data folder.
+ */
+class PackagedServiceRestartIT {
+
+    @Test
+    void scenariosSurviveARestartOfThePackagedService() throws Exception {
+        Path data = Files.createTempDirectory("aifunc-it-data");
+        int httpPort = freePort();
+        int dbPort = freePort();
+        Process first = start(data, httpPort, dbPort);
+        try {
+            awaitReady(httpPort, first);
+            api(httpPort).contentType("application/json")
+                    .body(Map.of("id", "kept-faq", "template", "faq-matching", "name", "Kept FAQ", "config",
+                            Map.of("language", "en", "faq", List.of(Map.of("question", "Do you ship abroad?",
+                                    "answer", "Yes, to 30 countries.")))))
+                    .post("/api/scenarios").then().statusCode(201);
+            api(httpPort).contentType("application/json").body(Map.of("name", "Kept FAQ", "config",
+                            Map.of("language", "en", "faq", List.of(Map.of("question", "Do you ship abroad?",
+                                    "answer", "Yes, to 42 countries.")))))
+                    .put("/api/scenarios/kept-faq").then().statusCode(200).body("version", equalTo(2));
+        } finally {
+            stop(first);
+        }
+        Process second = start(data, httpPort, dbPort);
+        try {
+            awaitReady(httpPort, second);
+            api(httpPort).get("/api/scenarios/kept-faq").then().statusCode(200)
+                    .body("version", equalTo(2)).body("name", equalTo("Kept FAQ"));
+            api(httpPort).get("/api/scenarios/kept-faq/versions").then().statusCode(200)
+                    .body("size()", equalTo(2));
+            api(httpPort).contentType("application/json").body(Map.of("question", "can you deliver to another country?"))
+                    .post("/api/scenarios/kept-faq/invoke").then().statusCode(200)
+                    .body("match.answer", equalTo("Yes, to 42 countries."));
+        } finally {
+            stop(second);
+        }
+    }
+
+    private static RequestSpecification api(int port) {
+        return given().baseUri("http://127.0.0.1").port(port);
+    }
+
+    private static Process start(Path data, int httpPort, int dbPort) throws IOException {
+        File jar = new File("target/quarkus-app/quarkus-run.jar");
+        ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", jar.getAbsolutePath())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/packaged-service-it.log")));
+        pb.environment().remove("QUARKUS_DATASOURCE_JDBC_URL");
+        pb.environment().remove("QUARKUS_DATASOURCE_USERNAME");
+        pb.environment().remove("QUARKUS_DATASOURCE_PASSWORD");
+        pb.environment().put("AIFUNC_EMBEDDED_DB_DATA_DIR", data.resolve("postgres").toString());
+        pb.environment().put("AIFUNC_EMBEDDED_DB_PORT", String.valueOf(dbPort));
+        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+        return pb.start();
+    }
+
+    private static void awaitReady(int port, Process process) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("service exited with " + process.exitValue() + "; see target/packaged-service-it.log");
+            }
+            try {
+                if (api(port).get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notListeningYet) { // RestAssured rethrows ConnectException unchecked
+                // connection refused while starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("service not ready within 3 minutes; see target/packaged-service-it.log");
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy(); // SIGTERM: graceful shutdown, embedded PostgreSQL stops with it
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("service did not stop within 60 s of SIGTERM");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
