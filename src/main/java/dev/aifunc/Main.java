@@ -2,6 +2,7 @@ package dev.aifunc;
 
 import dev.aifunc.db.EmbeddedPostgresLauncher;
 import io.quarkus.runtime.Quarkus;
+import java.io.IOException;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
@@ -15,7 +16,15 @@ public class Main {
     public static void main(String... args) throws Exception {
         EmbeddedPostgresLauncher embedded = null;
         if (!EmbeddedPostgresLauncher.externalDatabaseConfigured()) {
-            embedded = EmbeddedPostgresLauncher.startFromSettings();
+            try {
+                embedded = EmbeddedPostgresLauncher.startFromSettings();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("aifunc: the embedded PostgreSQL did not start: " + rootMessage(e) + "\n"
+                        + "  Is another aifunc using the same data folder or port? Set AIFUNC_EMBEDDED_DB_DATA_DIR and "
+                        + "AIFUNC_EMBEDDED_DB_PORT,\n  or point QUARKUS_DATASOURCE_JDBC_URL at your own PostgreSQL.");
+                System.exit(1);
+                return;
+            }
             System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
@@ -29,5 +38,13 @@ public class Main {
         if (embedded != null) {
             embedded.closeQuietly();
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

@@ -1,6 +1,5 @@
 package dev.aifunc.dataset;
 
-import dev.aifunc.invoke.InvokeService;
 import dev.aifunc.problem.Problem;
 import dev.aifunc.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
@@ -26,11 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DatasetResource {
 
     private final DatasetService datasets;
-    private final InvokeService invoke;
+    private final DatasetImport importer;
 
-    public DatasetResource(DatasetService datasets, InvokeService invoke) {
+    public DatasetResource(DatasetService datasets, DatasetImport importer) {
         this.datasets = datasets;
-        this.invoke = invoke;
+        this.importer = importer;
     }
 
     @PUT
@@ -42,19 +41,13 @@ public class DatasetResource {
     @APIResponse(responseCode = "404", description = "Unknown scenario", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Too many rows", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "Not CSV or JSON Lines", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "Row errors with line numbers; nothing stored", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "A dataset the template does not use, or row errors with line numbers; nothing stored", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public DatasetService.Summary put(@PathParam("id") String id, @PathParam("name") String name,
                                       @HeaderParam("Content-Type") String contentType, InputStream body) {
         if (!name.matches("^[a-z][a-z0-9-]{0,63}$")) {
             throw ProblemException.unprocessable("Dataset names are 1-64 characters of a-z, 0-9 and '-'.", "name", null);
         }
-        DatasetService.Summary summary = datasets.replace(id, name, format(contentType), body);
-        try {
-            invoke.warm(id);
-        } catch (ProblemException e) {
-            // a model still loading or a config that needs more data: the next call prepares it instead
-        }
-        return summary;
+        return importer.upload(id, name, format(contentType), body);
     }
 
     @GET

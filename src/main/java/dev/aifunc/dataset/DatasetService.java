@@ -58,12 +58,15 @@ public class DatasetService {
     /**
      * Replaces dataset {@code name} of a scenario with the rows of {@code body}.
      *
+     * @param rowCheck a rule of the scenario for each row: a message when the row breaks it, else null
      * @throws ProblemException 404 unknown scenario; 422 with per-line errors (missing column, blank required
-     *                          cell, cell over the length limit, unreadable line, too many rows, no rows)
+     *                          cell, cell over the length limit, broken rule, unreadable line, no rows);
+     *                          413 too many rows
      */
     @Transactional
-    public Summary replace(String scenarioId, String name, Format format, InputStream body) {
-        List<JsonNode> rows = parse(name, format, body);
+    public Summary replace(String scenarioId, String name, Format format, InputStream body,
+                           java.util.function.Function<JsonNode, String> rowCheck) {
+        List<JsonNode> rows = parse(name, format, body, rowCheck);
         try (Connection c = dataSource.getConnection()) {
             long revision;
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scenario WHERE id = ? FOR SHARE")) {
@@ -169,42 +172,52 @@ public class DatasetService {
         return rows;
     }
 
-    private List<JsonNode> parse(String name, Format format, InputStream body) {
+    private List<JsonNode> parse(String name, Format format, InputStream body,
+                                 java.util.function.Function<JsonNode, String> rowCheck) {
         List<String> required = DatasetKind.requiredColumns(name);
         List<Problem.FieldError> errors = new ArrayList<>();
         List<JsonNode> rows = new ArrayList<>();
+        int bad = 0;
         try (MappingIterator<JsonNode> it = iterator(format, body)) {
-            while (it.hasNextValue()) {
-                long line = it.getCurrentLocation().getLineNr();
+            while (true) {
                 JsonNode row;
+                long line;
                 try {
+                    if (!it.hasNextValue()) {
+                        break;
+                    }
+                    // the physical line where this row starts (CSV: line 1 is the header; the CSV parser counts the
+                    // lines before the row, JSON counts from 1)
+                    line = it.getParser().currentTokenLocation().getLineNr() + (format == Format.CSV ? 1 : 0);
                     row = it.nextValue();
-                } catch (RuntimeException e) {
-                    errors.add(new Problem.FieldError(null, line, "unreadable row: " + rootMessage(e)));
+                } catch (IOException | RuntimeException e) {
+                    errors.add(new Problem.FieldError(null, lineOf(e, it), "unreadable row: " + rootMessage(e)));
+                    bad++;
                     break; // the stream position is unreliable after a syntax error
                 }
-                long rowLine = format == Format.CSV ? rows.size() + errors.size() + 2 : line;
                 if (rows.size() >= config.maxRows()) {
                     throw ProblemException.tooLarge("Dataset '" + name + "' has more than " + config.maxRows()
                             + " rows.", "rows", config.maxRows() + " rows");
                 }
                 String problem = check(row, required);
+                if (problem == null) {
+                    problem = rowCheck.apply(row);
+                }
                 if (problem != null) {
+                    bad++;
                     if (errors.size() < config.maxReportedErrors()) {
-                        errors.add(new Problem.FieldError(null, rowLine, problem));
+                        errors.add(new Problem.FieldError(null, line, problem));
                     }
                     continue;
                 }
                 rows.add(row);
             }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ProblemException p) {
-                throw p;
-            }
+        } catch (IOException e) {
             errors.add(new Problem.FieldError(null, null, "unreadable upload: " + rootMessage(e)));
+            bad++;
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("Dataset '" + name + "' was not stored: " + errors.size()
+            throw ProblemException.unprocessable("Dataset '" + name + "' was not stored: " + bad
                     + " row(s) have errors (first on line " + errors.get(0).line() + ": " + errors.get(0).message()
                     + "). Nothing was changed.", errors);
         }
@@ -212,6 +225,18 @@ public class DatasetService {
             throw ProblemException.unprocessable("Dataset '" + name + "' has no rows.", "rows", null);
         }
         return rows;
+    }
+
+    private static Long lineOf(Exception e, MappingIterator<JsonNode> it) {
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+                return (long) j.getLocation().getLineNr();
+            }
+            t = t.getCause();
+        }
+        long line = it.getParser().currentLocation().getLineNr();
+        return line > 0 ? line : null;
     }
 
     private String check(JsonNode row, List<String> required) {

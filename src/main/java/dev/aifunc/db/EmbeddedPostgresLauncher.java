@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Settings (system property, or the environment variable in brackets):
  * {@code aifunc.embedded-db.port} [{@code AIFUNC_EMBEDDED_DB_PORT}], default 5433;
- * {@code aifunc.embedded-db.data-dir} [{@code AIFUNC_EMBEDDED_DB_DATA_DIR}], default {@code ./data/postgres}.
+ * {@code aifunc.embedded-db.data-dir} [{@code AIFUNC_EMBEDDED_DB_DATA_DIR}], default {@code ~/.aifunc/postgres}
+ * (in the user's home, so the database is the same whichever folder the service starts from).
  * The server listens on 127.0.0.1 only; user, password and database are {@code postgres}.
  */
 public final class EmbeddedPostgresLauncher implements AutoCloseable {
@@ -48,6 +49,10 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // zonky starts PostgreSQL for throw-away test data (fsync off); this one keeps users' scenarios
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100");
         if (port > 0) {
             builder.setPort(port);
@@ -62,7 +67,8 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
     public static EmbeddedPostgresLauncher startFromSettings() throws IOException {
         int port = Integer.parseInt(setting("aifunc.embedded-db.port", "AIFUNC_EMBEDDED_DB_PORT",
                 String.valueOf(DEFAULT_PORT)));
-        Path dir = Path.of(setting("aifunc.embedded-db.data-dir", "AIFUNC_EMBEDDED_DB_DATA_DIR", "data/postgres"));
+        Path dir = Path.of(setting("aifunc.embedded-db.data-dir", "AIFUNC_EMBEDDED_DB_DATA_DIR",
+                Path.of(System.getProperty("user.home"), ".aifunc", "postgres").toString()));
         return start(port, dir);
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
  * the scenario's active version. Batches keep order and report errors per item.
  */
 @ApplicationScoped
-public class InvokeService {
+public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
 
     /** Result of one call with the metadata that goes into response headers. */
     public record Result(Object output, int version, String model, double millis) {
@@ -121,9 +121,13 @@ public class InvokeService {
         return new BatchResult(List.of(outputs), runtime.snapshot().version(), (System.nanoTime() - t0) / 1e6);
     }
 
-    /** Prepares a scenario's active version now (after a dataset upload), so the first call is fast. */
+    @Override
     public void warm(String scenarioId) {
-        runtimes.runtime(scenarioId, null);
+        try {
+            runtimes.runtime(scenarioId, null);
+        } catch (ProblemException e) {
+            // a model still loading, or a config that needs a dataset first: the first call prepares it instead
+        }
     }
 
     private JsonNode readJson(byte[] body) {

@@ -31,6 +31,8 @@ public class ScenarioRuntimes {
     private final ScenarioService scenarios;
     private final DatasetService datasets;
     private final Map<String, Runtime> prepared = new ConcurrentHashMap<>();
+    /** One lock per scenario id, so a scenario is prepared once while others are served. */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public ScenarioRuntimes(TemplateCatalog catalog, TaskRegistry tasks, ScenarioService scenarios,
                             DatasetService datasets) {
@@ -66,13 +68,16 @@ public class ScenarioRuntimes {
         return current;
     }
 
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
-
     private Object lockFor(String key) {
         return locks.computeIfAbsent(key.substring(0, key.indexOf('@')), k -> new Object());
     }
 
-    private ScenarioSnapshot snapshot(String scenarioId, Integer version) {
+    /**
+     * What a task sees of a scenario version (active when {@code version} is null), without preparing it.
+     *
+     * @throws ProblemException 404 unknown scenario or version
+     */
+    public ScenarioSnapshot snapshot(String scenarioId, Integer version) {
         Scenario s = Scenario.findById(scenarioId);
         if (s == null) {
             throw ProblemException.notFound("No scenario '" + scenarioId + "'.");

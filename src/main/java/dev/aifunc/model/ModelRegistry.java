@@ -84,12 +84,14 @@ public class ModelRegistry {
     /**
      * The loaded embedder of a pack, starting its load if needed.
      *
-     * @throws ProblemException 503 with {@code Retry-After} while the pack loads or if loading failed
-     * @throws IllegalArgumentException for an unknown pack id
+     * @throws ProblemException 503 with {@code Retry-After} while the pack loads or if loading failed; 422 for an
+     *                          unknown pack id
      */
     public Embedder embedder(String id) {
         if (!packs.containsKey(id)) {
-            throw new IllegalArgumentException("unknown model pack " + id);
+            throw ProblemException.unprocessable("This scenario names model pack '" + id + "', which this service "
+                    + "does not have; available: " + packs.keySet() + ". Save the scenario with another modelPack.",
+                    "config.modelPack", null);
         }
         CompletableFuture<Embedder> future = load(id);
         if (future.isDone() && !future.isCompletedExceptionally()) {

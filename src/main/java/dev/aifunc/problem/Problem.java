@@ -21,8 +21,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record Problem(String type, String title, int status, String detail, String instance,
                       String field, String limit, List<FieldError> errors) {
 
-    /** One itemised error: where (field or line) and what. */
+    /** One itemised error: where (field or line), what, and the limit it broke if any. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record FieldError(String field, Long line, String message) {
+    public record FieldError(String field, Long line, String message, String limit) {
+
+        public FieldError(String field, Long line, String message) {
+            this(field, line, message, null);
+        }
     }
 }

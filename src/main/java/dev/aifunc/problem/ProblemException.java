@@ -44,7 +44,8 @@ public class ProblemException extends RuntimeException {
     /** 422 with itemised errors (schema violations, dataset rows). */
     public static ProblemException unprocessable(String detail, List<Problem.FieldError> errors) {
         return new ProblemException(422, "Unprocessable Content", detail,
-                errors.isEmpty() ? null : errors.get(0).field(), null, errors, null);
+                errors.isEmpty() ? null : errors.get(0).field(), errors.isEmpty() ? null : errors.get(0).limit(),
+                errors, null);
     }
 
     /** 413: a body or a part of it is larger than the documented limit. */

@@ -51,9 +51,22 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response violation(io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException e,
+                              UriInfo uri) {
+        return constraintViolation(e, uri);
+    }
+
+    @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(leafPath(v), null, v.getMessage()))
+                .map(v -> leafPath(v).equals("(body)")
+                        ? new Problem.FieldError("(body)", null, "is missing: send a JSON object")
+                        : new Problem.FieldError(leafPath(v), null, v.getMessage()))
                 .sorted((a, b) -> a.field().compareTo(b.field()))
                 .toList();
         String detail = errors.stream().map(err -> err.field() + ": " + err.message()).collect(Collectors.joining("; "));
@@ -68,6 +81,13 @@ public class ProblemMappers {
             LOG.error("Request failed", e);
         }
         Response.StatusType type = e.getResponse().getStatusInfo();
+        Throwable cause = e.getCause();
+        while (cause != null && !(cause instanceof JsonProcessingException)) {
+            cause = cause.getCause();
+        }
+        if (status == 400 && cause instanceof JsonProcessingException json) {
+            return unreadableJson(json, uri);
+        }
         String detail = switch (status) {
             case 404 -> "No resource at " + path(uri) + ".";
             case 405 -> "This method is not allowed on " + path(uri) + ".";
@@ -96,6 +116,9 @@ public class ProblemMappers {
         // "create.arg0.name" -> "name": drop the method and parameter segments of a method-validation path
         String p = v.getPropertyPath().toString();
         String[] parts = p.split("\\.");
+        if (parts.length == 2) {
+            return "(body)"; // the method parameter itself: the body is missing
+        }
         return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : p;
     }
 

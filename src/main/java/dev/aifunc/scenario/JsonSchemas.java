@@ -20,12 +20,21 @@ public final class JsonSchemas {
     private JsonSchemas() {
     }
 
+    /** The draft 2020-12 meta-schema (bundled in the validator's jar, so no network is needed). */
+    private static final Schema META_SCHEMA = REGISTRY.getSchema(
+            com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+
     /**
-     * Compiles a schema.
+     * Compiles a schema after checking it against the draft 2020-12 meta-schema.
      *
-     * @throws IllegalArgumentException when the node is not a usable JSON Schema
+     * @throws IllegalArgumentException when the node is not a valid JSON Schema (the message names the keyword)
      */
     public static Schema compile(JsonNode schema) {
+        List<Problem.FieldError> metaErrors = validate(META_SCHEMA, schema, "");
+        if (!metaErrors.isEmpty()) {
+            throw new IllegalArgumentException("is not a valid JSON Schema: " + metaErrors.get(0).field() + " "
+                    + metaErrors.get(0).message());
+        }
         try {
             Schema compiled = REGISTRY.getSchema(schema.toString(), InputFormat.JSON);
             compiled.initializeValidators();
@@ -38,7 +47,7 @@ public final class JsonSchemas {
     /** Validates a value; an empty list means valid. Field paths have the {@code prefix} prepended. */
     public static List<Problem.FieldError> validate(Schema schema, JsonNode value, String prefix) {
         List<Error> errors = schema.validate(value.toString(), InputFormat.JSON);
-        return errors.stream().map(e -> new Problem.FieldError(field(prefix, e), null, message(e))).toList();
+        return errors.stream().map(e -> new Problem.FieldError(field(prefix, e), null, message(e), limit(e))).toList();
     }
 
     private static String field(String prefix, Error e) {
@@ -68,6 +77,20 @@ public final class JsonSchemas {
             return out.toString();
         }
         return location.replaceFirst("^\\.", "");
+    }
+
+    private static final java.util.Map<String, String> LIMIT_UNITS = java.util.Map.of(
+            "maxLength", "characters", "minLength", "characters", "maxItems", "items", "minItems", "items",
+            "maximum", "", "minimum", "", "exclusiveMaximum", "", "exclusiveMinimum", "",
+            "maxProperties", "properties", "minProperties", "properties");
+
+    /** The broken limit in words ({@code maxLength 10000 characters}), or null when the keyword has none. */
+    private static String limit(Error e) {
+        String unit = LIMIT_UNITS.get(e.getKeyword());
+        if (unit == null || e.getSchemaNode() == null) {
+            return null;
+        }
+        return (e.getKeyword() + " " + e.getSchemaNode().toString() + " " + unit).strip();
     }
 
     private static String message(Error e) {

@@ -31,9 +31,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ScenarioResource {
 
     private final ScenarioService service;
+    private final ScenarioWarmer warmer;
 
-    public ScenarioResource(ScenarioService service) {
+    public ScenarioResource(ScenarioService service, ScenarioWarmer warmer) {
         this.service = service;
+        this.warmer = warmer;
     }
 
     @GET
@@ -51,6 +53,7 @@ public class ScenarioResource {
     @APIResponse(responseCode = "422", description = "Unknown template or invalid config", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public Response create(@Valid @NotNull ScenarioDtos.Create request, @Context UriInfo uri) {
         ScenarioDtos.View created = service.create(request);
+        warmer.warm(created.id());
         return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build())
                 .tag(unquote(created.etag())).entity(created).build();
     }
@@ -77,6 +80,7 @@ public class ScenarioResource {
     public Response update(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @Valid @NotNull ScenarioDtos.Update request) {
         ScenarioDtos.View view = service.update(id, request, ifMatch);
+        warmer.warm(id);
         return Response.ok(view).tag(unquote(view.etag())).build();
     }
 
@@ -111,6 +115,7 @@ public class ScenarioResource {
     public Response activate(@PathParam("id") String id, @PathParam("version") int version,
                              @HeaderParam("If-Match") String ifMatch) {
         ScenarioDtos.View view = service.activate(id, version, ifMatch);
+        warmer.warm(id);
         return Response.ok(view).tag(unquote(view.etag())).build();
     }
 

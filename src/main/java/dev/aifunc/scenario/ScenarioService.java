@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.aifunc.model.ModelPack;
+import dev.aifunc.model.ModelRegistry;
 import dev.aifunc.problem.Problem;
 import dev.aifunc.problem.ProblemException;
 import dev.aifunc.task.TaskRegistry;
@@ -25,11 +27,13 @@ public class ScenarioService {
 
     private final TemplateCatalog catalog;
     private final TaskRegistry tasks;
+    private final ModelRegistry models;
     private final ObjectMapper mapper;
 
-    public ScenarioService(TemplateCatalog catalog, TaskRegistry tasks, ObjectMapper mapper) {
+    public ScenarioService(TemplateCatalog catalog, TaskRegistry tasks, ModelRegistry models, ObjectMapper mapper) {
         this.catalog = catalog;
         this.tasks = tasks;
+        this.models = models;
         this.mapper = mapper;
     }
 
@@ -168,8 +172,7 @@ public class ScenarioService {
         String current = etag(s);
         boolean matches = false;
         for (String tag : ifMatch.split(",")) {
-            String t = tag.strip().replaceFirst("^W/", "");
-            matches |= t.equals(current);
+            matches |= tag.strip().equals(current); // If-Match compares strongly: a weak W/ tag never matches
         }
         if (!matches) {
             throw ProblemException.preconditionFailed("Scenario '" + s.id + "' changed since you read it (ETag now "
@@ -186,6 +189,11 @@ public class ScenarioService {
         List<Problem.FieldError> errors = new ArrayList<>(JsonSchemas.validate(template.compiledConfigSchema(), effective, "config"));
         if (errors.isEmpty()) {
             errors.addAll(tasks.find(template.task()).orElseThrow().validateConfig(effective));
+        }
+        JsonNode pack = effective.get("modelPack");
+        if (pack != null && pack.isTextual() && models.pack(pack.asText()).isEmpty()) {
+            errors.add(new Problem.FieldError("config.modelPack", null, "unknown model pack '" + pack.asText()
+                    + "'; available: " + models.packs().stream().map(ModelPack::id).toList()));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.unprocessable("The config does not fit template '" + template.id() + "': "

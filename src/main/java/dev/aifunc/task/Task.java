@@ -27,6 +27,21 @@ public interface Task<S> {
         return List.of();
     }
 
+    /** Names of the datasets this task reads (see {@code DatasetKind} for their columns); empty when none. */
+    default java.util.Set<String> datasets() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Checks one uploaded dataset row against rules of the scenario's effective config (e.g. an example's label must
+     * be one of the configured labels). Required columns are checked before.
+     *
+     * @return a message saying what is wrong with the row, or null when it is fine
+     */
+    default String checkDatasetRow(String dataset, JsonNode row, JsonNode config) {
+        return null;
+    }
+
     /**
      * Builds the state a scenario version needs to answer calls (embeds examples and datasets, etc.).
      *

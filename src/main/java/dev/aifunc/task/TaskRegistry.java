@@ -14,7 +14,13 @@ public class TaskRegistry {
 
     private final Map<String, Task<?>> tasks = new TreeMap<>();
 
+    @jakarta.inject.Inject
     public TaskRegistry(@Any Instance<Task<?>> all) {
+        this((Iterable<Task<?>>) all);
+    }
+
+    /** A registry of the given tasks (for tools and tests outside CDI). */
+    public TaskRegistry(Iterable<Task<?>> all) {
         for (Task<?> task : all) {
             Task<?> previous = tasks.put(task.id(), task);
             if (previous != null) {

@@ -46,9 +46,62 @@ class BadInputTest {
     }
 
     @Test
-    void emptyAndWhitespaceText() {
+    void emptyWhitespaceAndInvisibleText() {
         problem(Api.invoke(ID, Map.of("text", "")), 422).body("field", equalTo("text"));
         problem(Api.invoke(ID, Map.of("text", "   \n\t ")), 422).body("field", equalTo("text"));
+        problem(Api.invoke(ID, Map.of("text", "\u00a0\u200b\ufeff\u3000\u0000")), 422).body("field", equalTo("text"));
+    }
+
+    @Test
+    void nestingBombsAndTrailingGarbage() throws Exception {
+        for (int depth : new int[] {100, 600, 100_000}) {
+            String body = "{\"text\": \"ok\", \"x\": " + "[".repeat(depth) + "]".repeat(depth) + "}";
+            for (String path : List.of("/api/scenarios/" + ID + "/invoke", "/api/scenarios")) {
+                java.net.http.HttpResponse<String> response = rawPost(path, body);
+                org.junit.jupiter.api.Assertions.assertEquals(400, response.statusCode(), response.body());
+                org.junit.jupiter.api.Assertions.assertEquals("application/problem+json",
+                        response.headers().firstValue("Content-Type").orElse(""));
+                org.hamcrest.MatcherAssert.assertThat(response.body(), containsString("64"));
+            }
+            stillWorks();
+        }
+        problem(given().contentType("application/json").body("{\"text\": \"ok\"} garbage")
+                .post("/api/scenarios/" + ID + "/invoke"), 400);
+        problem(given().contentType("application/json").body("{\"text\": \"ok\", \"text\": \"again\"}")
+                .post("/api/scenarios/" + ID + "/invoke"), 400);
+    }
+
+    /** POST without RestAssured, whose request logging would try to pretty-print a nesting bomb. */
+    private static java.net.http.HttpResponse<String> rawPost(String path, String json) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + path))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void bodyOverTheServerLimitIsRefusedBeforeReading() throws Exception {
+        // announce 64 MiB + 1 and send nothing: the answer must come from the headers alone
+        int port = io.restassured.RestAssured.port;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT /api/scenarios/" + ID + "/datasets/examples HTTP/1.1\r\n"
+                    + "Host: localhost\r\nContent-Type: text/csv\r\nContent-Length: 67108865\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder received = new StringBuilder();
+            byte[] buffer = new byte[1024];
+            int n;
+            while (received.indexOf("}") < 0 && (n = socket.getInputStream().read(buffer)) > 0) {
+                received.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String response = received.toString();
+            org.hamcrest.MatcherAssert.assertThat(response, org.hamcrest.Matchers.startsWith("HTTP/1.1 413"));
+            org.hamcrest.MatcherAssert.assertThat(response, containsString("application/problem+json"));
+            org.hamcrest.MatcherAssert.assertThat(response, containsString("\"limit\":\"67108864 bytes\""));
+        }
+        stillWorks();
     }
 
     @Test
@@ -73,7 +126,7 @@ class BadInputTest {
     void oneMegabyteTextIsOverTheLimit() {
         String big = "a".repeat(1_000_000);
         problem(Api.invoke(ID, Map.of("text", big)), 422).body("field", equalTo("text"))
-                .body("detail", containsString("10000"));
+                .body("detail", containsString("10000")).body("limit", equalTo("maxLength 10000 characters"));
         String huge = "b".repeat(2_000_000);
         problem(Api.invoke(ID, Map.of("text", huge)), 413).body("limit", equalTo("1048576 bytes"));
     }
@@ -103,6 +156,15 @@ class BadInputTest {
                 .body(Map.of("id", "x1", "template", "mind-reading", "name", "x")).post("/api/scenarios"), 422)
                 .body("field", equalTo("template"));
         problem(given().contentType("application/json").body("{\"id\": 5}").post("/api/scenarios"), 422);
+        problem(given().contentType("application/json").post("/api/scenarios"), 422).body("field", equalTo("(body)"));
+        problem(given().contentType("application/json").body("{\"id\": \"m1\",").post("/api/scenarios"), 400);
+        problem(given().contentType("application/json")
+                .body(Map.of("id", "x2", "template", "review-sentiment", "name", "x", "colour", "blue"))
+                .post("/api/scenarios"), 400).body("detail", containsString("colour"));
+        problem(given().contentType("application/json")
+                .body(Map.of("id", "x3", "template", "review-sentiment", "name", "x", "config", Map.of("modelPack", "gpt-4")))
+                .post("/api/scenarios"), 422).body("field", equalTo("config.modelPack"))
+                .body("detail", containsString("bge-small-en-v1.5"));
     }
 
     @Test
@@ -122,7 +184,15 @@ class BadInputTest {
                 .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422)
                 .body("errors[0].line", equalTo(3)).body("detail", containsString("Nothing was changed"));
         problem(given().contentType("application/x-ndjson").body("{\"question\":\"a\",\"answer\":\"b\"}\n{broken\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422);
+                .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422).body("errors[0].line", equalTo(2));
+        problem(given().contentType("text/csv; charset=UTF-8").body("question,answer\n\"Multi\nline?\",Yes\n,no question\n")
+                .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 422).body("errors[0].line", equalTo(4));
+        problem(given().contentType("text/csv").body("text,label\nhi,greeting\n")
+                .put("/api/scenarios/bad-dataset-faq/datasets/examples"), 422).body("field", equalTo("name"))
+                .body("detail", containsString("[faq]"));
+        problem(given().contentType("text/csv").body("text,label\nGreat value,positive\nPrinter jam,facilities\n")
+                .put("/api/scenarios/" + ID + "/datasets/examples"), 422).body("errors[0].line", equalTo(3))
+                .body("errors[0].message", containsString("facilities"));
         problem(given().contentType("application/pdf").body("%PDF".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .put("/api/scenarios/bad-dataset-faq/datasets/faq"), 415);
         given().get("/api/scenarios/bad-dataset-faq/datasets/faq").then().statusCode(200)

@@ -32,6 +32,8 @@ class JsonSchemasTest {
         assertEquals("labels[1].name", validate(schema, "{\"text\": \"a\", \"labels\": [{\"name\": \"x\"}, {}]}", "").get(0).field());
         Problem.FieldError tooLong = validate(schema, "{\"text\": \"too long\"}", "").get(0);
         assertTrue(tooLong.message().contains("5"), tooLong.message());
+        assertEquals("maxLength 5 characters", tooLong.limit());
+        assertEquals("minimum 1", validate(schema, "{\"text\": \"ok\", \"topK\": 0}", "").get(0).limit());
     }
 
     @Test

@@ -45,6 +45,12 @@ class ScenarioVersionsTest {
                 .then().statusCode(200).body("version", equalTo(2)).body("latestVersion", equalTo(2))
                 .extract().header("ETag");
 
+        // If-Match compares strongly: a weak tag never matches
+        given().contentType(ContentType.JSON).header("If-Match", "W/" + etag2)
+                .body(Map.of("name", "weak", "config", V1))
+                .when().put("/api/scenarios/hours")
+                .then().statusCode(412);
+
         // someone still holding the first ETag must not overwrite version 2
         given().contentType(ContentType.JSON).header("If-Match", etag1)
                 .body(Map.of("name", "stale", "config", V1))

@@ -92,6 +92,11 @@ public class SemanticSearchTask implements Task<SemanticSearchTask.State> {
     }
 
     @Override
+    public java.util.Set<String> datasets() {
+        return java.util.Set.of("faq");
+    }
+
+    @Override
     public State prepare(ScenarioSnapshot scenario) {
         List<Entry> entries = new ArrayList<>();
         for (JsonNode e : scenario.config().path("faq")) {

@@ -101,6 +101,20 @@ public class TextClassificationTask implements Task<TextClassificationTask.State
     }
 
     @Override
+    public java.util.Set<String> datasets() {
+        return java.util.Set.of("examples");
+    }
+
+    @Override
+    public String checkDatasetRow(String dataset, JsonNode row, JsonNode config) {
+        Set<String> names = new HashSet<>();
+        config.path("labels").forEach(l -> names.add(l.path("name").asText()));
+        String label = row.path("label").asText();
+        return names.isEmpty() || names.contains(label) ? null
+                : "label '" + label + "' is not one of the scenario's labels " + names;
+    }
+
+    @Override
     public State prepare(ScenarioSnapshot scenario) {
         Map<String, String> descriptions = new LinkedHashMap<>();
         for (JsonNode l : scenario.config().path("labels")) {

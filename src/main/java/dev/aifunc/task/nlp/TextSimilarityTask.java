@@ -43,7 +43,7 @@ public class TextSimilarityTask implements Task<ScenarioSnapshot> {
         texts.add(source);
         JsonNode targets = input.get("targets");
         for (int i = 0; i < targets.size(); i++) {
-            if (targets.get(i).asText().isBlank()) {
+            if (!TextInput.hasVisibleCharacter(targets.get(i).asText())) {
                 throw dev.aifunc.problem.ProblemException.unprocessable(
                         "targets[" + i + "] must contain some text, not only whitespace.", "targets[" + i + "]", null);
             }
