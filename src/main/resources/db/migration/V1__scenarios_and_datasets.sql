@@ -34,7 +34,7 @@ CREATE TABLE dataset_row (
     scenario_id  VARCHAR(64)  NOT NULL,
     name         VARCHAR(64)  NOT NULL,
     row_no       INTEGER      NOT NULL,
-    data         JSONB        NOT NULL,
+    data         JSON         NOT NULL,  -- JSON (not JSONB) keeps the column order of the upload
     PRIMARY KEY (scenario_id, name, row_no),
     FOREIGN KEY (scenario_id, name) REFERENCES dataset (scenario_id, name) ON DELETE CASCADE
 );

@@ -42,6 +42,9 @@ public class DatasetResource {
     @APIResponse(responseCode = "413", description = "Too many rows", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "Not CSV or JSON Lines", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "A dataset the template does not use, or row errors with line numbers; nothing stored", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(required = true, content = {
+            @Content(mediaType = "text/csv", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            @Content(mediaType = "application/x-ndjson", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING))})
     public DatasetService.Summary put(@PathParam("id") String id, @PathParam("name") String name,
                                       @HeaderParam("Content-Type") String contentType, InputStream body) {
         if (!name.matches("^[a-z][a-z0-9-]{0,63}$")) {

@@ -38,8 +38,12 @@ public class DatasetService {
     public enum Format { CSV, JSON_LINES }
 
     /** Summary of a dataset: row count, revision, columns and the first rows. */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "DatasetSummary")
     public record Summary(String scenarioId, String name, long revision, int rows, Instant updatedAt,
-                          List<String> columns, List<JsonNode> sample) {
+                          List<String> columns,
+                          @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
+                                  implementation = Object.class, description = "The first rows")
+                          List<JsonNode> sample) {
     }
 
     private static final int INSERT_BATCH = 500;
@@ -96,7 +100,7 @@ public class DatasetService {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dataset_row (scenario_id, name, row_no, data) VALUES (?, ?, ?, ?::jsonb)")) {
+                    "INSERT INTO dataset_row (scenario_id, name, row_no, data) VALUES (?, ?, ?, ?::json)")) {
                 for (int i = 0; i < rows.size(); i++) {
                     ps.setString(1, scenarioId);
                     ps.setString(2, name);

@@ -49,8 +49,15 @@ public class ScenarioRuntimes {
      */
     @SuppressWarnings("unchecked")
     public Runtime runtime(String scenarioId, Integer version) {
-        ScenarioSnapshot snapshot = snapshot(scenarioId, version);
-        String key = snapshot.stateKey();
+        // hot path: two small reads (active version, dataset revisions); the version's config is parsed and the
+        // task state built only when that key has not been prepared yet
+        Scenario s = Scenario.findById(scenarioId);
+        if (s == null) {
+            throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
+        }
+        int number = version == null ? s.activeVersion : version;
+        Map<String, Long> revisions = datasets.revisions(scenarioId);
+        String key = ScenarioSnapshot.stateKey(scenarioId, number, revisions);
         Runtime current = prepared.get(key);
         if (current != null) {
             return current;
@@ -58,6 +65,7 @@ public class ScenarioRuntimes {
         synchronized (this.lockFor(key)) {
             current = prepared.get(key);
             if (current == null) {
+                ScenarioSnapshot snapshot = snapshot(s, number, revisions);
                 Task<Object> task = (Task<Object>) tasks.find(snapshot.template().task()).orElseThrow();
                 current = new Runtime(snapshot, task, task.prepare(snapshot));
                 // drop states of older versions / dataset revisions of this scenario
@@ -82,7 +90,11 @@ public class ScenarioRuntimes {
         if (s == null) {
             throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
         }
-        int number = version == null ? s.activeVersion : version;
+        return snapshot(s, version == null ? s.activeVersion : version, datasets.revisions(scenarioId));
+    }
+
+    private ScenarioSnapshot snapshot(Scenario s, int number, Map<String, Long> revisions) {
+        String scenarioId = s.id;
         ScenarioVersion v = ScenarioVersion.of(scenarioId, number);
         if (v == null) {
             throw ProblemException.notFound("Scenario '" + scenarioId + "' has no version " + number + ".");
@@ -91,6 +103,6 @@ public class ScenarioRuntimes {
                 "Template '" + s.template + "' of scenario '" + scenarioId + "' is not installed."));
         JsonNode config = scenarios.parse(v.config);
         return new ScenarioSnapshot(scenarioId, number, template, template.effectiveConfig(config),
-                datasets.revisions(scenarioId), name -> datasets.rows(scenarioId, name, 0));
+                revisions, name -> datasets.rows(scenarioId, name, 0));
     }
 }

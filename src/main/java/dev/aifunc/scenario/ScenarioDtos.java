@@ -30,6 +30,7 @@ public final class ScenarioDtos {
     /** Body of {@code PUT /api/scenarios/{id}}: creates a new version. */
     @Schema(name = "UpdateScenario")
     public record Update(@NotBlank @Size(max = 200) String name, @Size(max = 4000) String description,
+                         @Schema(description = "The whole new config (replaces the old one)")
                          JsonNode config) {
     }
 
@@ -45,7 +46,8 @@ public final class ScenarioDtos {
 
     /** One saved version. */
     @Schema(name = "ScenarioVersion")
-    public record VersionView(int version, String name, String description, JsonNode config, Instant createdAt,
+    public record VersionView(int version, String name, String description,
+                              JsonNode config, Instant createdAt,
                               boolean active) {
     }
 }

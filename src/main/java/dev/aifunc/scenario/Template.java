@@ -3,8 +3,8 @@ package dev.aifunc.scenario;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Schema;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A scenario template from {@code scenarios/<id>.yaml}: what it does, which task runs it, which model pack per
@@ -22,10 +22,16 @@ import java.util.Map;
  * @param exampleInput an input that validates against {@code inputSchema}
  * @param defaults     config values a scenario gets unless it sets them (presets, e.g. shipped examples)
  */
+@Schema(name = "Template")
 public record Template(String id, String kind, String title, String description, String task,
-                       Map<String, String> models, JsonNode configSchema, JsonNode inputSchema,
-                       JsonNode outputSchema, JsonNode exampleInput, ObjectNode defaults,
-                       @JsonIgnore Schema compiledConfigSchema, @JsonIgnore Schema compiledInputSchema) {
+                       Map<String, String> models,
+                       @Schema(description = "JSON Schema of config") JsonNode configSchema,
+                       @Schema(description = "JSON Schema of the invoke body") JsonNode inputSchema,
+                       @Schema(description = "JSON Schema of the invoke response") JsonNode outputSchema,
+                       JsonNode exampleInput,
+                       @Schema(description = "Config values a scenario gets unless it sets them") ObjectNode defaults,
+                       @JsonIgnore @Schema(hidden = true) com.networknt.schema.Schema compiledConfigSchema,
+                       @JsonIgnore @Schema(hidden = true) com.networknt.schema.Schema compiledInputSchema) {
 
     /** The config a scenario runs with: template defaults, overridden key by key by the scenario's own config. */
     public ObjectNode effectiveConfig(JsonNode config) {

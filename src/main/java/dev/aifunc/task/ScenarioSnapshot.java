@@ -23,6 +23,11 @@ public record ScenarioSnapshot(String scenarioId, int version, Template template
 
     /** Key of the prepared state: changes when the version or any dataset changes. */
     public String stateKey() {
+        return stateKey(scenarioId, version, datasetRevisions);
+    }
+
+    /** The {@link #stateKey()} of a scenario version with these dataset revisions, known before loading it. */
+    public static String stateKey(String scenarioId, int version, Map<String, Long> datasetRevisions) {
         return scenarioId + "@" + version + "#" + new java.util.TreeMap<>(datasetRevisions);
     }
 }

@@ -9,7 +9,6 @@ import dev.aifunc.task.ScenarioSnapshot;
 import dev.aifunc.task.Task;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +31,9 @@ public class TextClassificationTask implements Task<TextClassificationTask.State
 
     /** Default softmax temperature over cosine similarities. */
     static final double DEFAULT_TEMPERATURE = 0.05;
+
+    /** How many nearest labelled examples each answer shows as evidence. */
+    static final int NEAREST_EXAMPLES = 3;
 
     /** Output of one call. */
     public record Output(String label, double score, Map<String, Double> scores, List<Neighbour> nearestExamples,
@@ -209,12 +211,28 @@ public class TextClassificationTask implements Task<TextClassificationTask.State
             }
         }
         double bestScore = logits[best] / sum;
-        List<Neighbour> nearest = new ArrayList<>();
+        // top-3 nearest examples in one pass (no full sort: a scenario may have thousands of examples)
+        int k = Math.min(NEAREST_EXAMPLES, state.examples.size());
+        int[] top = new int[k];
+        double[] topScore = new double[k];
+        java.util.Arrays.fill(topScore, Double.NEGATIVE_INFINITY);
         for (int e = 0; e < state.examples.size(); e++) {
-            nearest.add(new Neighbour(state.examples.get(e).text(), state.examples.get(e).label(),
-                    round(Vectors.dot(v, index.exampleVectors()[e]))));
+            double score = Vectors.dot(v, index.exampleVectors()[e]);
+            for (int i = 0; i < k; i++) {
+                if (score > topScore[i]) {
+                    System.arraycopy(topScore, i, topScore, i + 1, k - i - 1);
+                    System.arraycopy(top, i, top, i + 1, k - i - 1);
+                    topScore[i] = score;
+                    top[i] = e;
+                    break;
+                }
+            }
         }
-        nearest.sort(Comparator.comparingDouble(Neighbour::score).reversed());
+        List<Neighbour> nearest = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            Example example = state.examples.get(top[i]);
+            nearest.add(new Neighbour(example.text(), example.label(), round(topScore[i])));
+        }
         String label = bestScore >= threshold ? state.labels.get(best) : null;
         return new Output(label, round(bestScore), scores, nearest.subList(0, Math.min(3, nearest.size())), pack);
     }
