@@ -49,6 +49,13 @@ public final class LanguageRouting {
         return models.getOrDefault(language, models.values().iterator().next());
     }
 
+    /** The languages a scenario may see: its configured one, or every language of the template for {@code auto}. */
+    public static java.util.List<String> languages(ScenarioSnapshot scenario) {
+        String configured = scenario.config().path("language").asText("auto");
+        return "auto".equals(configured) ? java.util.List.copyOf(scenario.template().models().keySet())
+                : java.util.List.of(configured);
+    }
+
     /** Shortcut: the model pack id for this text. */
     public static String packFor(ScenarioSnapshot scenario, String text) {
         return pack(scenario, language(scenario, text));

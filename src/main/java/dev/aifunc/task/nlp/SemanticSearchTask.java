@@ -107,7 +107,12 @@ public class SemanticSearchTask implements Task<SemanticSearchTask.State> {
         }
         List<String> offTopic = new ArrayList<>();
         scenario.config().path("offTopicExamples").forEach(n -> offTopic.add(n.asText()));
-        return new State(scenario, entries, offTopic);
+        State state = new State(scenario, entries, offTopic);
+        // embed the entries and the background set now, for every language the scenario may see
+        for (String language : LanguageRouting.languages(scenario)) {
+            state.byPack.computeIfAbsent(LanguageRouting.pack(scenario, language), p -> index(state, p, language));
+        }
+        return state;
     }
 
     @Override

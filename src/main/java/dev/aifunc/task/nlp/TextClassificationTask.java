@@ -135,7 +135,13 @@ public class TextClassificationTask implements Task<TextClassificationTask.State
             throw dev.aifunc.problem.ProblemException.unprocessable(
                     "This scenario has no labels: add config.labels or labelled examples.", "config.labels", null);
         }
-        return new State(scenario, List.copyOf(descriptions.keySet()), descriptions, examples);
+        State state = new State(scenario, List.copyOf(descriptions.keySet()), descriptions, examples);
+        // embed examples and label descriptions now, for every pack the scenario may use, so no call pays for it
+        for (String language : LanguageRouting.languages(scenario)) {
+            String pack = LanguageRouting.pack(scenario, language);
+            state.byPack.computeIfAbsent(pack, p -> index(state, p));
+        }
+        return state;
     }
 
     @Override
