@@ -36,9 +36,11 @@ public class InvokeResource {
     @POST
     @Path("invoke")
     @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, "image/png", "image/jpeg"})
     @Operation(operationId = "invokeScenario", summary = "Call a scenario with one input",
-            description = "The body is the template's input (see GET /api/templates/{templateId}, inputSchema).")
+            description = "The body is the template's input (see GET /api/templates/{templateId}, inputSchema). "
+                    + "Image templates take the image as base64 or a data URL in the 'image' field; with Accept "
+                    + "image/png or image/jpeg, a template that produces an image answers with it.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
     @APIResponse(responseCode = "200", description = "The template's output", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
     @APIResponse(responseCode = "400", description = "Unreadable JSON", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
@@ -47,9 +49,74 @@ public class InvokeResource {
     @APIResponse(responseCode = "415", description = "Not JSON", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Input breaks the schema or a limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Model still loading (Retry-After)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    public Response invoke(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, byte[] body) {
+    public Response invoke(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                           @HeaderParam("Accept") String accept, byte[] body) {
         requireJson(contentType);
-        InvokeService.Result result = service.invoke(id, body);
+        return imageResponse(service.invoke(id, body), accept);
+    }
+
+    @POST
+    @Path("invoke")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces({MediaType.APPLICATION_JSON, "image/png", "image/jpeg"})
+    @Operation(operationId = "invokeScenarioMultipart", summary = "Call an image scenario with a form upload",
+            description = "The 'image' part holds the image (its content type may be missing: the format is read "
+                    + "from the bytes); other parts are the template's other input fields, as strings.")
+    @APIResponse(responseCode = "200", description = "The template's output")
+    @APIResponse(responseCode = "413", description = "Image over the limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not an image, or the scenario takes JSON", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "No image part, too many pixels, truncated image", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    public Response invokeMultipart(@PathParam("id") String id, @HeaderParam("Accept") String accept,
+                                    org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput form)
+            throws java.io.IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode fields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        byte[] image = null;
+        for (var entry : form.getValues().entrySet()) {
+            for (var value : entry.getValue()) {
+                if ("image".equals(entry.getKey())) {
+                    image = value.isFileItem() ? java.nio.file.Files.readAllBytes(value.getFileItem().getFile())
+                            : value.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                } else if (!value.isFileItem()) {
+                    fields.put(entry.getKey(), value.getValue());
+                }
+            }
+        }
+        if (image == null) {
+            throw ProblemException.unprocessable("The form has no 'image' part.", "image", null);
+        }
+        return imageResponse(service.invokeImage(id, fields, image), accept);
+    }
+
+    @POST
+    @Path("invoke")
+    @Consumes("image/*")
+    @Produces({MediaType.APPLICATION_JSON, "image/png", "image/jpeg"})
+    @Operation(operationId = "invokeScenarioImage", summary = "Call an image scenario with the raw image as the body",
+            description = "Other input fields may be given as query parameters.")
+    @APIResponse(responseCode = "200", description = "The template's output")
+    @APIResponse(responseCode = "413", description = "Image over the limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not an image, or the scenario takes JSON", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "Empty, too many pixels, truncated image", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    public Response invokeRawImage(@PathParam("id") String id, @HeaderParam("Accept") String accept,
+                                   @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri, byte[] body) {
+        com.fasterxml.jackson.databind.node.ObjectNode fields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        uri.getQueryParameters().forEach((name, values) -> fields.put(name, values.get(0)));
+        return imageResponse(service.invokeImage(id, fields, body), accept);
+    }
+
+    /** JSON, or the output image itself when {@code Accept} asks for image/png or image/jpeg and there is one. */
+    private static Response imageResponse(InvokeService.Result result, String accept) {
+        String wanted = accept == null ? "" : accept.toLowerCase(Locale.ROOT);
+        String format = wanted.contains("image/png") ? "png" : wanted.contains("image/jpeg") ? "jpeg" : null;
+        if (format != null && result.output() instanceof dev.aifunc.task.ImageOutput imageOutput) {
+            byte[] encoded = imageOutput.encodedImage(format);
+            if (encoded != null) {
+                return Response.ok(encoded, "image/" + format)
+                        .header("X-Scenario-Version", result.version())
+                        .header("Server-Timing", String.format(Locale.ROOT, "invoke;dur=%.2f", result.millis()))
+                        .build();
+            }
+        }
         Response.ResponseBuilder builder = Response.ok(result.output(), MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Scenario-Version", result.version())
                 .header("Server-Timing", String.format(Locale.ROOT, "invoke;dur=%.2f", result.millis()));

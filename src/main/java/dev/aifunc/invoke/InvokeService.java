@@ -32,11 +32,16 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
     private final ScenarioRuntimes runtimes;
     private final ObjectMapper mapper;
     private final InvokeConfig config;
+    private final ImageDecoder images;
+    private final ImagesConfig imageLimits;
 
-    public InvokeService(ScenarioRuntimes runtimes, ObjectMapper mapper, InvokeConfig config) {
+    public InvokeService(ScenarioRuntimes runtimes, ObjectMapper mapper, InvokeConfig config, ImageDecoder images,
+                         ImagesConfig imageLimits) {
         this.runtimes = runtimes;
         this.mapper = mapper;
         this.config = config;
+        this.images = images;
+        this.imageLimits = imageLimits;
     }
 
     /**
@@ -48,18 +53,71 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      */
     public Result invoke(String scenarioId, byte[] body) {
         long t0 = System.nanoTime();
-        if (body.length > config.maxBodyBytes()) {
-            throw ProblemException.tooLarge("The request body has " + body.length + " bytes; the limit is "
-                    + config.maxBodyBytes() + ".", "(body)", config.maxBodyBytes() + " bytes");
-        }
         ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
+        // an image task's JSON carries the image in base64 (4 bytes for 3)
+        long limit = runtime.task().takesImage() ? imageLimits.maxBytes() * 4L / 3 + 65_536 : config.maxBodyBytes();
+        if (body.length > limit) {
+            throw ProblemException.tooLarge("The request body has " + body.length + " bytes; the limit is "
+                    + limit + ".", "(body)", limit + " bytes");
+        }
         JsonNode input = readJson(body);
         List<Problem.FieldError> errors = JsonSchemas.validate(runtime.snapshot().template().compiledInputSchema(), input, "");
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
+        if (runtime.task().takesImage()) {
+            com.fasterxml.jackson.databind.node.ObjectNode fields = ((com.fasterxml.jackson.databind.node.ObjectNode) input).deepCopy();
+            byte[] image = base64Image(fields.remove("image"));
+            return runImage(runtime, fields, image, t0);
+        }
         Object output = runtime.task().invoke(runtime.state(), input);
         return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6);
+    }
+
+    /**
+     * Runs an image task with the image given as bytes (multipart part or raw body) and the other input fields.
+     *
+     * @param fields other input fields (strings from form fields or query parameters)
+     * @throws ProblemException 415 when the scenario's template takes no image or the bytes are no image;
+     *                          413 / 422 as {@link ImageDecoder#decode}; 422 fields that break the input schema
+     */
+    public Result invokeImage(String scenarioId, com.fasterxml.jackson.databind.node.ObjectNode fields, byte[] image) {
+        long t0 = System.nanoTime();
+        ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
+        if (!runtime.task().takesImage()) {
+            throw new ProblemException(415, "Unsupported Media Type", "Scenario '" + scenarioId + "' takes "
+                    + "application/json, not an image.", "Content-Type", null, null, null);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode withImage = fields.deepCopy();
+        withImage.put("image", "(binary)");
+        List<Problem.FieldError> errors = JsonSchemas.validate(runtime.snapshot().template().compiledInputSchema(), withImage, "");
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        return runImage(runtime, fields, image, t0);
+    }
+
+    private Result runImage(ScenarioRuntimes.Runtime runtime, JsonNode fields, byte[] bytes, long t0) {
+        dev.aifunc.task.DecodedImage image = images.decode(bytes, "image");
+        Object output = runtime.task().invokeImage(runtime.state(), fields, image);
+        return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** The bytes of a base64 string or a {@code data:image/...;base64,} URL. */
+    private static byte[] base64Image(JsonNode node) {
+        String text = node == null ? "" : node.asText("");
+        int comma = text.indexOf(',');
+        if (text.startsWith("data:") && comma > 0) {
+            if (!text.substring(0, comma).endsWith(";base64")) {
+                throw ProblemException.unprocessable("'image' is a data URL without ;base64.", "image", null);
+            }
+            text = text.substring(comma + 1);
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(text.replaceAll("\\s", ""));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.unprocessable("'image' is not valid base64: " + e.getMessage(), "image", null);
+        }
     }
 
     /**
@@ -70,11 +128,11 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      */
     public BatchResult invokeBatch(String scenarioId, byte[] body) {
         long t0 = System.nanoTime();
+        ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
         if (body.length > config.maxBatchBodyBytes()) {
             throw ProblemException.tooLarge("The request body has " + body.length + " bytes; the limit is "
                     + config.maxBatchBodyBytes() + ".", "(body)", config.maxBatchBodyBytes() + " bytes");
         }
-        ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
         JsonNode request = readJson(body);
         JsonNode inputs = request.get("inputs");
         if (inputs == null || !inputs.isArray()) {
@@ -100,6 +158,23 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             }
         }
         List<JsonNode> validInputs = valid.stream().map(inputs::get).toList();
+        if (runtime.task().takesImage()) {
+            for (int j = 0; j < valid.size(); j++) {
+                try {
+                    com.fasterxml.jackson.databind.node.ObjectNode fields =
+                            ((com.fasterxml.jackson.databind.node.ObjectNode) validInputs.get(j)).deepCopy();
+                    byte[] bytes = base64Image(fields.remove("image"));
+                    outputs[valid.get(j)] = runtime.task().invokeImage(runtime.state(), fields,
+                            images.decode(bytes, "inputs[" + valid.get(j) + "].image"));
+                } catch (ProblemException itemFailure) {
+                    if (itemFailure.status() == 503) {
+                        throw itemFailure;
+                    }
+                    outputs[valid.get(j)] = new ItemError(itemFailure.toProblem(null));
+                }
+            }
+            return new BatchResult(List.of(outputs), runtime.snapshot().version(), (System.nanoTime() - t0) / 1e6);
+        }
         try {
             List<Object> results = runtime.task().invokeAll(runtime.state(), validInputs);
             for (int j = 0; j < valid.size(); j++) {

@@ -76,7 +76,7 @@ public final class TemplateParser {
             throw broken(file, "task", "names unknown task '" + task + "'; known tasks: " + tasks.ids());
         }
         Map<String, String> modelsByLanguage = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.get("models").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.path("models").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!packIds.contains(e.getValue().asText())) {
                 throw broken(file, "models." + e.getKey(), "names unknown model pack '" + e.getValue().asText()

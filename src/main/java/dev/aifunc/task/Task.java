@@ -57,6 +57,24 @@ public interface Task<S> {
      */
     Object invoke(S state, JsonNode input);
 
+    /**
+     * True when the task reads an image: the input's {@code image} field (base64 or data URL in JSON, the
+     * {@code image} part of a multipart form, or a raw {@code image/*} body) is decoded by {@code invoke/} and
+     * handed to {@link #invokeImage}.
+     */
+    default boolean takesImage() {
+        return false;
+    }
+
+    /**
+     * Answers one call with an image. {@code input} holds the other input fields (the image field removed).
+     *
+     * @throws dev.aifunc.problem.ProblemException 422 for input that breaks a rule the schema cannot express
+     */
+    default Object invokeImage(S state, JsonNode input, DecodedImage image) {
+        throw new UnsupportedOperationException(id() + " does not take images");
+    }
+
     /** Answers several calls; tasks that can batch model calls override this. Order is kept. */
     default List<Object> invokeAll(S state, List<JsonNode> inputs) {
         List<Object> out = new ArrayList<>(inputs.size());

