@@ -40,8 +40,13 @@ public class OcrTask implements Task<ScenarioSnapshot> {
     public record Line(String text, double confidence, int[][] box) {
     }
 
-    /** Output of one call. */
-    public record Output(String text, List<Line> lines, int width, int height, String model) implements ModelOutput {
+    /**
+     * Output of one call. {@code timings} gives where the time went, in ms: {@code decode} (image bytes to pixels),
+     * {@code detect} (detection model and box post-processing), {@code recognize} (crops, direction check,
+     * recognition and CTC for all lines).
+     */
+    public record Output(String text, List<Line> lines, int width, int height, String model,
+                         java.util.Map<String, Double> timings) implements ModelOutput {
     }
 
     private final ModelsConfig models;
@@ -82,8 +87,12 @@ public class OcrTask implements Task<ScenarioSnapshot> {
         boolean boxes = config.path("returnBoxes").asBoolean(true);
         Engine e = engine();
         List<Line> lines = new ArrayList<>();
+        long t0 = System.nanoTime();
+        long t1;
         try (Mat bgr = VisionOps.toBgrMat(image.image())) {
-            for (TextDetector.Region region : e.detector().detect(bgr)) {
+            List<TextDetector.Region> regions = e.detector().detect(bgr);
+            t1 = System.nanoTime();
+            for (TextDetector.Region region : regions) {
                 TextRecognizer.Reading reading;
                 try (Mat crop = TextRecognizer.crop(bgr, region.corners())) {
                     reading = e.recognizer().read(crop);
@@ -99,12 +108,21 @@ public class OcrTask implements Task<ScenarioSnapshot> {
                 lines.add(new Line(reading.text(), Math.round(reading.confidence() * 10_000d) / 10_000d, box));
             }
         }
+        long t2 = System.nanoTime();
         lines = readingOrder(lines);
+        java.util.Map<String, Double> timings = new java.util.LinkedHashMap<>();
+        timings.put("decode", round(image.decodeMillis()));
+        timings.put("detect", round((t1 - t0) / 1e6));
+        timings.put("recognize", round((t2 - t1) / 1e6));
         String text = lines.stream().map(Line::text).collect(Collectors.joining("\n"));
         if (!boxes) {
             lines = lines.stream().map(l -> new Line(l.text(), l.confidence(), null)).toList();
         }
-        return new Output(text, lines, image.width(), image.height(), "pp-ocrv4");
+        return new Output(text, lines, image.width(), image.height(), "pp-ocrv4", timings);
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 100) / 100.0;
     }
 
     /** Top to bottom; lines whose vertical centres are within half a line height form a row, read left to right. */
