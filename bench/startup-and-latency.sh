@@ -6,20 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${1:-300}
-jar=target/quarkus-app/quarkus-run.jar
-[ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
-work=$(mktemp -d)
-port=$((20000 + RANDOM % 20000)); dbport=$((port + 1))
-start=$(date +%s%N)
-AIFUNC_EMBEDDED_DB_DATA_DIR="$work/pg" AIFUNC_EMBEDDED_DB_PORT=$dbport QUARKUS_HTTP_PORT=$port \
-  java -jar "$jar" > "$work/service.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-until curl -sf "localhost:$port/q/health/ready" > /dev/null; do
-  kill -0 $pid 2>/dev/null || { cat "$work/service.log"; exit 1; }
-  sleep 0.05
-done
-ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+. bench/lib.sh
+start_service # sets $port, $pid, $work, $ready_ms
 create=$(curl -sf -o /dev/null -w '%{time_total}' -XPOST "localhost:$port/api/scenarios" -H 'Content-Type: application/json' \
   -d '{"id":"reviews","template":"review-sentiment","name":"Reviews","config":{"language":"en"}}')
 body='{"text":"The battery died after two days and support never answered."}'

