@@ -61,6 +61,54 @@ public class ImageDecoderTest {
         assertEquals(2, jpeg.height());
     }
 
+    /**
+     * The same 24x16 test card (red left half, blue right half, black 4x4 square top-left) saved by the team in
+     * every format and variant the decoder promises (src/test/resources/images, made with Pillow).
+     */
+    @Test
+    void decodesEveryPromisedFormatAndVariant() throws Exception {
+        for (String file : new String[] {"card-cmyk.jpg", "card-progressive.jpg", "card.webp", "card.gif", "card.bmp",
+                "card-palette.png", "card-grey16.png"}) {
+            DecodedImage d = DECODER.decode(resource(file), "image");
+            assertEquals(24, d.width(), file);
+            assertEquals(16, d.height(), file);
+            int left = d.image().getRGB(6, 10);
+            int right = d.image().getRGB(18, 8);
+            int corner = d.image().getRGB(1, 1);
+            if (file.contains("grey16")) {
+                assertTrue(grey(left) > grey(right), file + ": red is lighter than blue in grey");
+            } else {
+                assertTrue(red(left) > blue(left) + 80, file + ": left half red, got " + Integer.toHexString(left));
+                assertTrue(blue(right) > red(right) + 80, file + ": right half blue, got " + Integer.toHexString(right));
+            }
+            assertTrue(grey(corner) < 60, file + ": corner dark, got " + Integer.toHexString(corner));
+        }
+        DecodedImage rotated = DECODER.decode(resource("card-exif6.jpg"), "image");
+        assertEquals(6, rotated.exifOrientation());
+        assertEquals(16, rotated.width());
+        assertEquals(24, rotated.height());
+        assertTrue(grey(rotated.image().getRGB(14, 1)) < 60, "orientation 6: the dark corner is now top-right");
+        assertTrue(grey(rotated.image().getRGB(1, 1)) > 60, "orientation 6: top-left is no longer dark");
+    }
+
+    private static byte[] resource(String name) throws Exception {
+        try (var in = ImageDecoderTest.class.getResourceAsStream("/images/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static int red(int rgb) {
+        return (rgb >> 16) & 0xFF;
+    }
+
+    private static int blue(int rgb) {
+        return rgb & 0xFF;
+    }
+
+    private static int grey(int rgb) {
+        return (red(rgb) + ((rgb >> 8) & 0xFF) + blue(rgb)) / 3;
+    }
+
     @Test
     void alphaIsCompositedOnWhite() throws Exception {
         BufferedImage argb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
