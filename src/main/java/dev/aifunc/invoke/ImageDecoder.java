@@ -31,6 +31,9 @@ import javax.imageio.stream.ImageInputStream;
 public class ImageDecoder {
 
     private final ImagesConfig config;
+    /** Decodes running at once: a 40 MP image takes about 160 MB of pixels, so this bounds memory under load. */
+    private final java.util.concurrent.Semaphore slots =
+            new java.util.concurrent.Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     public ImageDecoder(ImagesConfig config) {
         this.config = config;
@@ -55,7 +58,9 @@ public class ImageDecoder {
      * @param field the input field it came from, for error messages
      * @return RGB pixels with EXIF orientation applied
      * @throws ProblemException 413 over {@code aifunc.images.max-bytes}; 415 not a supported image format;
-     *                          422 empty, over {@code aifunc.images.max-pixels}, truncated or corrupt
+     *                          422 empty, over {@code aifunc.images.max-pixels}, truncated or corrupt (a decoder
+     *                          warning such as a premature end of data counts); 503 when all decode slots (one per
+     *                          core, at least 2) stay busy for 30 s
      */
     public DecodedImage decode(byte[] bytes, String field) {
         long t0 = System.nanoTime();
@@ -90,17 +95,41 @@ public class ImageDecoder {
                             config.maxPixels() + " pixels");
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
-                raw = reader.read(0, param);
+                java.util.List<String> warnings = new java.util.ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    String w = warning.toLowerCase(Locale.ROOT);
+                    // missing data is fatal; advice such as "no embedded ICC profile" is not
+                    if (w.contains("premature") || w.contains("truncat") || w.contains("corrupt") || w.contains("eof")
+                            || w.contains("end of file")) {
+                        warnings.add(warning);
+                    }
+                });
+                if (!slots.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw ProblemException.unavailable("Too many images are being decoded; retry shortly.", 2);
+                }
+                try {
+                    raw = reader.read(0, param);
+                } finally {
+                    slots.release();
+                }
+                if (!warnings.isEmpty()) {
+                    throw ProblemException.unprocessable("'" + field + "' is truncated or corrupt: "
+                            + warnings.get(0), field, null);
+                }
             } finally {
                 reader.dispose();
             }
         } catch (ProblemException e) {
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while decoding.", 1);
         } catch (IOException | RuntimeException e) {
             throw ProblemException.unprocessable("'" + field + "' could not be decoded as " + format
                     + " (truncated or corrupt): " + e.getMessage(), field, null);
         }
-        int orientation = orientation(bytes);
+        // EXIF orientation only where cameras write it (JPEG, WebP); PNG text chunks can be zip bombs
+        int orientation = format.equals("jpeg") || format.equals("webp") ? orientation(bytes) : 1;
         BufferedImage rgb = orient(toRgb(raw), orientation);
         return new DecodedImage(rgb, format, orientation, (System.nanoTime() - t0) / 1e6);
     }

@@ -74,6 +74,10 @@ public class InvokeResource {
         for (var entry : form.getValues().entrySet()) {
             for (var value : entry.getValue()) {
                 if ("image".equals(entry.getKey())) {
+                    if (image != null) {
+                        throw ProblemException.unprocessable("The form has more than one 'image' part; send one.",
+                                "image", "1 part");
+                    }
                     image = value.isFileItem() ? java.nio.file.Files.readAllBytes(value.getFileItem().getFile())
                             : value.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 } else if (!value.isFileItem()) {
@@ -113,6 +117,7 @@ public class InvokeResource {
             if (encoded != null) {
                 return Response.ok(encoded, "image/" + format)
                         .header("X-Scenario-Version", result.version())
+                        .header("X-Model", result.model())
                         .header("Server-Timing", String.format(Locale.ROOT, "invoke;dur=%.2f", result.millis()))
                         .build();
             }
@@ -154,7 +159,9 @@ public class InvokeResource {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
         if (!(type.equals("application/json") || type.endsWith("+json"))) {
             throw new ProblemException(415, "Unsupported Media Type",
-                    "Send the input as application/json (got " + (type.isEmpty() ? "no Content-Type" : type) + ").",
+                    "Send the input as application/json; image templates also take multipart/form-data with an "
+                            + "'image' part or a raw image/* body (got " + (type.isEmpty() ? "no Content-Type" : type)
+                            + ").",
                     "Content-Type", null, null, null);
         }
     }

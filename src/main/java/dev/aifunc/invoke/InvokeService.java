@@ -67,7 +67,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
         }
         if (runtime.task().takesImage()) {
             com.fasterxml.jackson.databind.node.ObjectNode fields = ((com.fasterxml.jackson.databind.node.ObjectNode) input).deepCopy();
-            byte[] image = base64Image(fields.remove("image"));
+            byte[] image = base64Image(fields.remove("image"), "image");
             return runImage(runtime, fields, image, t0);
         }
         Object output = runtime.task().invoke(runtime.state(), input);
@@ -104,19 +104,19 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
     }
 
     /** The bytes of a base64 string or a {@code data:image/...;base64,} URL. */
-    private static byte[] base64Image(JsonNode node) {
+    private static byte[] base64Image(JsonNode node, String field) {
         String text = node == null ? "" : node.asText("");
         int comma = text.indexOf(',');
         if (text.startsWith("data:") && comma > 0) {
             if (!text.substring(0, comma).endsWith(";base64")) {
-                throw ProblemException.unprocessable("'image' is a data URL without ;base64.", "image", null);
+                throw ProblemException.unprocessable("'" + field + "' is a data URL without ;base64.", field, null);
             }
             text = text.substring(comma + 1);
         }
         try {
             return java.util.Base64.getDecoder().decode(text.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
-            throw ProblemException.unprocessable("'image' is not valid base64: " + e.getMessage(), "image", null);
+            throw ProblemException.unprocessable("'" + field + "' is not valid base64: " + e.getMessage(), field, null);
         }
     }
 
@@ -163,7 +163,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
                 try {
                     com.fasterxml.jackson.databind.node.ObjectNode fields =
                             ((com.fasterxml.jackson.databind.node.ObjectNode) validInputs.get(j)).deepCopy();
-                    byte[] bytes = base64Image(fields.remove("image"));
+                    byte[] bytes = base64Image(fields.remove("image"), "inputs[" + valid.get(j) + "].image");
                     outputs[valid.get(j)] = runtime.task().invokeImage(runtime.state(), fields,
                             images.decode(bytes, "inputs[" + valid.get(j) + "].image"));
                 } catch (ProblemException itemFailure) {

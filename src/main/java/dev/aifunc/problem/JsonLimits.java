@@ -18,10 +18,14 @@ public class JsonLimits implements ObjectMapperCustomizer {
     /** Deepest nesting of arrays and objects accepted in a request body. */
     public static final int MAX_NESTING_DEPTH = 64;
 
+    /** Longest JSON string: a 20 MiB image in base64 (4 characters per 3 bytes) fits. */
+    public static final int MAX_STRING_CHARS = 32 * 1024 * 1024;
+
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxStringLength(MAX_STRING_CHARS).build());
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

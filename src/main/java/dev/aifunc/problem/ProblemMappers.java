@@ -92,6 +92,8 @@ public class ProblemMappers {
             case 404 -> "No resource at " + path(uri) + ".";
             case 405 -> "This method is not allowed on " + path(uri) + ".";
             case 415 -> "Unsupported media type: send the body as the operation documents (usually application/json).";
+            case 413 -> "A part of the request is larger than allowed: form fields other than files are limited to "
+                    + "64 KiB (send images as file parts).";
             case 406 -> "The Accept header asks for a media type this operation cannot produce.";
             default -> e.getMessage();
         };
@@ -103,6 +105,12 @@ public class ProblemMappers {
             }
         });
         return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableBody(java.io.IOException e, UriInfo uri) {
+        return response(new Problem("about:blank", "Bad Request", 400, "The request body could not be read: "
+                + e.getMessage(), path(uri), "(body)", null, null), null);
     }
 
     @ServerExceptionMapper(priority = 10_000)

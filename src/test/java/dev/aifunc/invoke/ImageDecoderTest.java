@@ -126,6 +126,18 @@ public class ImageDecoderTest {
         assertStatus(415, new byte[] {'%', 'P', 'D', 'F', '-', '1', '.', '4'});
         byte[] jpeg = encode(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "jpeg");
         assertStatus(422, Arrays.copyOf(jpeg, jpeg.length / 3));
+        // a JPEG cut after its header: the decoder warns of the premature end; that is a 422, not grey pixels
+        BufferedImage photo = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 300; y++) {
+            for (int x = 0; x < 400; x++) {
+                photo.setRGB(x, y, (x * 7 ^ y * 13) & 0xFFFFFF);
+            }
+        }
+        byte[] full = encode(photo, "jpeg");
+        assertStatus(422, Arrays.copyOf(full, full.length * 2 / 3));
+        // a PNG whose compressed text chunk would inflate to 1 GiB is decoded without reading that chunk
+        byte[] textBomb = pngWithTextBomb();
+        assertEquals(2, DECODER.decode(textBomb, "image").width());
         byte[] bomb = pngBomb(20_000, 20_000);
         assertTrue(bomb.length < 8_000, "a few KB on disk: " + bomb.length);
         ProblemException e = assertThrows(ProblemException.class, () -> DECODER.decode(bomb, "image"));
@@ -184,6 +196,41 @@ public class ImageDecoderTest {
         deflater.finish();
         byte[] buf = new byte[65536];
         int n = deflater.deflate(buf);
+        chunk(out, "IDAT", Arrays.copyOf(buf, n));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /** A valid 2x2 PNG carrying a zTXt chunk of 1 GiB of zeros compressed to about 1 MB. */
+    static byte[] pngWithTextBomb() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(2).putInt(2).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        ByteArrayOutputStream ztxt = new ByteArrayOutputStream();
+        ztxt.write("Comment".getBytes());
+        ztxt.write(0);
+        ztxt.write(0); // compression method: deflate
+        Deflater big = new Deflater(9);
+        byte[] zeros = new byte[1 << 20];
+        byte[] buf = new byte[1 << 16];
+        for (int i = 0; i < 1024; i++) {
+            big.setInput(zeros);
+            while (!big.needsInput()) {
+                int n = big.deflate(buf);
+                ztxt.write(buf, 0, n);
+            }
+        }
+        big.finish();
+        while (!big.finished()) {
+            int n = big.deflate(buf);
+            ztxt.write(buf, 0, n);
+        }
+        chunk(out, "zTXt", ztxt.toByteArray());
+        Deflater d = new Deflater();
+        d.setInput(new byte[] {0, 10, 20, 0, 30, 40});
+        d.finish();
+        int n = d.deflate(buf);
         chunk(out, "IDAT", Arrays.copyOf(buf, n));
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();

@@ -91,7 +91,8 @@ class FaceAnonymizationTest {
                 .then().statusCode(200).body("faces.size()", equalTo(1)).body("effect", equalTo("pixelate"));
         byte[] answer = given().contentType("image/png").accept("image/png").body(png)
                 .when().post("/api/scenarios/faces/invoke")
-                .then().statusCode(200).contentType("image/png").extract().asByteArray();
+                .then().statusCode(200).contentType("image/png").header("X-Model", "opencv-haarcascade_frontalface_alt2")
+                .extract().asByteArray();
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(answer));
         assertEquals(512, img.getWidth());
         given().contentType("image/png").body("not an image".getBytes()).when().post("/api/scenarios/faces/invoke")
@@ -102,6 +103,14 @@ class FaceAnonymizationTest {
         given().contentType("image/png").body(bomb).when().post("/api/scenarios/faces/invoke")
                 .then().statusCode(422).body("limit", equalTo("40000000 pixels"));
         Api.invoke("faces", Map.of("image", "%%% not base64")).then().statusCode(422).body("field", equalTo("image"));
+        given().multiPart("image", "a.png", png).multiPart("image", "b.png", png)
+                .when().post("/api/scenarios/faces/invoke")
+                .then().statusCode(422).body("field", equalTo("image"));
+        given().contentType("multipart/form-data; boundary=xyz").body("--xyz\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nunterminated".getBytes())
+                .when().post("/api/scenarios/faces/invoke")
+                .then().statusCode(org.hamcrest.Matchers.oneOf(400, 422)).contentType("application/problem+json");
+        given().contentType("application/octet-stream").body(png).when().post("/api/scenarios/faces/invoke")
+                .then().statusCode(415).body("detail", org.hamcrest.Matchers.containsString("image/*"));
         // a text scenario does not take images
         Api.recreate("not-vision", "text-embedding", Map.of());
         given().contentType("image/png").body(png).when().post("/api/scenarios/not-vision/invoke")

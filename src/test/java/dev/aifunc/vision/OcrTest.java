@@ -97,6 +97,54 @@ class OcrTest {
     }
 
     @Test
+    void readsTiltedMonospacedLongAndUpsideDownText() throws Exception {
+        for (double degrees : new double[] {5, -12}) {
+            Sample flat = line("tilted", "Invoice total 1,249.90 EUR", font("DejaVu Sans", Font.PLAIN, 32), Color.BLACK, Color.WHITE, false);
+            BufferedImage tilted = rotate(flat.image(), Math.toRadians(degrees));
+            String read = Api.invoke("read-text", Map.of("image", base64(tilted))).then().statusCode(200)
+                    .extract().path("text");
+            assertTrue(cer(flat.text(), read) <= 0.10, degrees + " degrees: read [" + read + "]");
+        }
+        String mono = "Paid 7.80 at 14:32, juice 1.55, total 17.05";
+        String monoRead = Api.invoke("read-text", Map.of("image", base64(line("mono", mono,
+                font("Liberation Mono", Font.PLAIN, 26), Color.BLACK, Color.WHITE, false).image()))).then().statusCode(200)
+                .extract().path("text");
+        assertTrue(cer(mono, monoRead) <= 0.05, "monospaced: read [" + monoRead + "]");
+        String longLine = "This deliberately long line of text keeps going for well over one hundred characters, reference 98765.";
+        String longRead = Api.invoke("read-text", Map.of("image", base64(line("long", longLine,
+                font("DejaVu Sans", Font.PLAIN, 22), Color.BLACK, Color.WHITE, false).image()))).then().statusCode(200)
+                .extract().path("text");
+        assertTrue(cer(longLine, longRead.replace("\n", " ")) <= 0.05, "long line: read [" + longRead + "]");
+        // a whole receipt upside down comes back in reading order
+        String[] rows = {"CORNER CAFE", "Latte 3.50", "TOTAL 3.50"};
+        BufferedImage receipt = new BufferedImage(360, 220, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = graphics(receipt, Color.WHITE);
+        g.setTransform(AffineTransform.getRotateInstance(Math.PI, 180, 110));
+        g.setColor(Color.BLACK);
+        g.setFont(font("DejaVu Sans", Font.PLAIN, 28));
+        for (int i = 0; i < rows.length; i++) {
+            g.drawString(rows[i], 30, 60 + i * 56);
+        }
+        g.dispose();
+        List<String> lines = Api.invoke("read-text", Map.of("image", base64(receipt))).then().statusCode(200)
+                .extract().jsonPath().getList("lines.text", String.class);
+        assertEquals(List.of(rows), lines, "upside-down receipt in reading order");
+        System.out.printf("OCR tilted/mono/long/upside-down: [%s] [%s] %s%n", monoRead, longRead, lines);
+    }
+
+    private static BufferedImage rotate(BufferedImage src, double radians) {
+        int w = src.getWidth() + 200;
+        int h = src.getHeight() + (int) (Math.abs(Math.sin(radians)) * src.getWidth()) + 100;
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = graphics(out, Color.WHITE);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.rotate(radians, w / 2.0, h / 2.0);
+        g.drawImage(src, (w - src.getWidth()) / 2, (h - src.getHeight()) / 2, null);
+        g.dispose();
+        return out;
+    }
+
+    @Test
     void anImageWithoutTextReadsNothing() throws Exception {
         BufferedImage img = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = graphics(img, new Color(200, 220, 240));

@@ -75,6 +75,7 @@ public class OcrTask extends ImageTask {
         boolean boxes = config.path("returnBoxes").asBoolean(true);
         Engine e = engine();
         List<Line> lines = new ArrayList<>();
+        int flipped = 0;
         long t0 = System.nanoTime();
         long t1;
         try (Mat bgr = VisionOps.toBgrMat(image.image())) {
@@ -88,6 +89,7 @@ public class OcrTask extends ImageTask {
                 if (reading.text().isEmpty() || reading.confidence() < minConfidence) {
                     continue;
                 }
+                flipped += reading.flipped() ? 1 : 0;
                 int[][] box = new int[4][2];
                 for (int i = 0; i < 4; i++) {
                     box[i][0] = Math.round(region.corners()[i][0]);
@@ -97,7 +99,8 @@ public class OcrTask extends ImageTask {
             }
         }
         long t2 = System.nanoTime();
-        lines = readingOrder(lines);
+        // most lines upside down: the page is, so read it from the bottom right
+        lines = readingOrder(lines, flipped * 2 > lines.size());
         java.util.Map<String, Double> timings = new java.util.LinkedHashMap<>();
         timings.put("decode", round(image.decodeMillis()));
         timings.put("detect", round((t1 - t0) / 1e6));
@@ -113,10 +116,14 @@ public class OcrTask extends ImageTask {
         return Math.round(ms * 100) / 100.0;
     }
 
-    /** Top to bottom; lines whose vertical centres are within half a line height form a row, read left to right. */
-    static List<Line> readingOrder(List<Line> lines) {
+    /**
+     * Top to bottom; lines whose vertical centres are within half a line height form a row, read left to right.
+     * For an upside-down page, bottom to top and right to left.
+     */
+    static List<Line> readingOrder(List<Line> lines, boolean upsideDown) {
         List<Line> sorted = new ArrayList<>(lines);
-        sorted.sort(Comparator.comparingDouble(OcrTask::centerY));
+        sorted.sort(upsideDown ? Comparator.comparingDouble(OcrTask::centerY).reversed()
+                : Comparator.comparingDouble(OcrTask::centerY));
         List<List<Line>> rows = new ArrayList<>();
         for (Line line : sorted) {
             List<Line> last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
@@ -130,7 +137,8 @@ public class OcrTask extends ImageTask {
         }
         List<Line> ordered = new ArrayList<>();
         for (List<Line> row : rows) {
-            row.sort(Comparator.comparingInt(l -> l.box()[0][0]));
+            row.sort(upsideDown ? Comparator.comparingInt((Line l) -> l.box()[0][0]).reversed()
+                    : Comparator.comparingInt((Line l) -> l.box()[0][0]));
             ordered.addAll(row);
         }
         return ordered;

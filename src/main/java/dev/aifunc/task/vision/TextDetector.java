@@ -4,7 +4,9 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgproc.CHAIN_APPROX_SIMPLE;
 import static org.bytedeco.opencv.global.opencv_imgproc.RETR_LIST;
 import static org.bytedeco.opencv.global.opencv_imgproc.boundingRect;
-import static org.bytedeco.opencv.global.opencv_imgproc.contourArea;
+import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
+import static org.bytedeco.opencv.global.opencv_imgproc.LINE_8;
+import static org.bytedeco.opencv.global.opencv_imgproc.drawContours;
 import static org.bytedeco.opencv.global.opencv_imgproc.findContours;
 import static org.bytedeco.opencv.global.opencv_imgproc.minAreaRect;
 
@@ -13,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Point2f;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.RotatedRect;
 import org.bytedeco.opencv.opencv_core.Size2f;
@@ -28,7 +32,7 @@ import org.bytedeco.opencv.opencv_core.Size2f;
  */
 final class TextDetector {
 
-    static final int MAX_SIDE = 960;
+    static final int MAX_SIDE = 1280;
     static final float BINARY_THRESHOLD = 0.3f;
     static final float BOX_THRESHOLD = 0.5f;
     static final float UNCLIP_RATIO = 1.6f;
@@ -75,7 +79,7 @@ final class TextDetector {
                     if (Math.min(size.width(), size.height()) < MIN_SIDE) {
                         continue;
                     }
-                    float score = meanInside(prob, rw, rh, bounds);
+                    float score = meanInside(prob, rw, rh, contours, i, bounds);
                     if (score < BOX_THRESHOLD) {
                         continue;
                     }
@@ -95,17 +99,32 @@ final class TextDetector {
         return regions;
     }
 
-    /** Mean probability inside the contour's bounding box (PaddleOCR's "fast" box score). */
-    private static float meanInside(float[] prob, int w, int h, Rect r) {
-        double sum = 0;
-        int n = 0;
-        for (int y = Math.max(0, r.y()); y < Math.min(h, r.y() + r.height()); y++) {
-            for (int x = Math.max(0, r.x()); x < Math.min(w, r.x() + r.width()); x++) {
-                sum += prob[y * w + x];
-                n++;
+    /**
+     * Mean probability inside the contour itself (PaddleOCR's "slow" box score): with the bounding box alone, a
+     * tilted text line would be averaged with the background around it and dropped.
+     */
+    private static float meanInside(float[] prob, int w, int h, MatVector contours, long index, Rect r) {
+        int bw = r.width();
+        int bh = r.height();
+        try (Mat mask = new Mat(bh, bw, CV_8UC1, new Scalar(0.0)); Point offset = new Point(-r.x(), -r.y());
+             Scalar one = new Scalar(1.0); Mat noHierarchy = new Mat()) {
+            drawContours(mask, contours, (int) index, one, FILLED, LINE_8, noHierarchy, Integer.MAX_VALUE, offset);
+            byte[] m = new byte[bw * bh];
+            mask.data().get(m);
+            double sum = 0;
+            int n = 0;
+            for (int y = 0; y < bh; y++) {
+                for (int x = 0; x < bw; x++) {
+                    int px = r.x() + x;
+                    int py = r.y() + y;
+                    if (m[y * bw + x] != 0 && px < w && py < h) {
+                        sum += prob[py * w + px];
+                        n++;
+                    }
+                }
             }
+            return n == 0 ? 0 : (float) (sum / n);
         }
-        return n == 0 ? 0 : (float) (sum / n);
     }
 
     /** The rectangle's corners in input pixels, ordered top-left, top-right, bottom-right, bottom-left. */

@@ -33,13 +33,13 @@ import org.bytedeco.opencv.opencv_core.Size;
 final class TextRecognizer {
 
     static final int HEIGHT = 48;
-    static final int MAX_WIDTH = 1280;
+    static final int MAX_WIDTH = 3200;
     static final int CLS_WIDTH = 192;
     static final float FLIP_THRESHOLD = 0.9f;
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
 
-    /** Text of one region and its confidence in [0, 1]. */
-    record Reading(String text, float confidence) {
+    /** Text of one region, its confidence in [0, 1], and whether it was read upside down (turned 180 degrees). */
+    record Reading(String text, float confidence, boolean flipped) {
     }
 
     private final OnnxModel recognizer;
@@ -98,7 +98,8 @@ final class TextRecognizer {
 
     /** Reads an upright crop; flips it first when it is upside down. */
     Reading read(Mat crop) {
-        if (upsideDown(crop)) {
+        boolean flipped = upsideDown(crop);
+        if (flipped) {
             rotate(crop, crop, ROTATE_180);
         }
         int w = Math.min(MAX_WIDTH, Math.max(HEIGHT / 4, (int) Math.ceil(HEIGHT * (double) crop.cols() / crop.rows())));
@@ -109,7 +110,8 @@ final class TextRecognizer {
             ink = inkColumns(input, w);
         }
         OnnxModel.Tensor out = recognizer.run(new OnnxModel.Tensor(input, new long[] {1, 3, HEIGHT, w}));
-        return decode(out.data(), (int) out.shape()[1], (int) out.shape()[2], ink);
+        Reading reading = decode(out.data(), (int) out.shape()[1], (int) out.shape()[2], ink);
+        return new Reading(reading.text(), reading.confidence(), flipped);
     }
 
     /**
@@ -174,18 +176,20 @@ final class TextRecognizer {
     }
 
     /**
-     * Greedy CTC decoding of {@code probs[T][classes]}. The model rarely emits the space class between words, so a
-     * space is also inserted where the crop has a blank gap (no ink column) of at least
-     * {@value #SPACE_GAP} of the line height between two consecutive characters.
+     * Greedy CTC decoding of {@code probs[T][classes]}: the best class per time step, repeats merged, blanks dropped.
+     * The model rarely emits the space class between words, so spaces are also inferred from the crop: for each
+     * pair of consecutive characters the longest ink-free run of columns between them is measured (in line heights);
+     * the line's gaps are sorted and split at the largest jump whose upper side is at least {@value #SPACE_GAP}
+     * (letter gaps and word gaps form two groups, wider apart in monospaced fonts). Never a space between CJK
+     * characters, before closing punctuation, or inside a number such as 7.80 or 14:32.
      *
      * @param ink which columns of the recognised crop hold ink, or null to rely on the model alone
      */
     Reading decode(float[] probs, int steps, int classes, boolean[] ink) {
-        StringBuilder text = new StringBuilder();
+        List<String> chars = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
         double confidence = 0;
-        int kept = 0;
         int previous = -1;
-        int lastStep = -1;
         for (int t = 0; t < steps; t++) {
             int best = 0;
             float bestP = -1;
@@ -197,19 +201,75 @@ final class TextRecognizer {
                 }
             }
             if (best != 0 && best != previous && best < alphabet.length) {
-                if (ink != null && lastStep >= 0 && text.length() > 0
-                        && spaceMayFollow(text.codePointBefore(text.length()))
-                        && spaceMayPrecede(alphabet[best].codePointAt(0)) && blankGap(ink, lastStep, t, steps)) {
-                    text.append(' ');
-                }
-                lastStep = t;
-                text.append(alphabet[best]);
+                chars.add(alphabet[best]);
+                at.add(t);
                 confidence += bestP;
-                kept++;
             }
             previous = best;
         }
-        return new Reading(text.toString().strip(), kept == 0 ? 0 : (float) (confidence / kept));
+        double[] gaps = new double[chars.size()];
+        if (ink != null) {
+            for (int i = 1; i < chars.size(); i++) {
+                gaps[i] = blankRun(ink, at.get(i - 1), at.get(i), steps) / (double) HEIGHT;
+            }
+        }
+        double threshold = spaceThreshold(gaps);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < chars.size(); i++) {
+            String c = latinPunctuation(chars.get(i), text);
+            if (i > 0 && ink != null && gaps[i] >= threshold && text.length() > 0
+                    && spaceMayFollow(text.codePointBefore(text.length())) && spaceMayPrecede(c.codePointAt(0))
+                    && !insideNumber(text, c)) {
+                text.append(' ');
+            }
+            text.append(c);
+        }
+        return new Reading(text.toString().strip(), chars.isEmpty() ? 0 : (float) (confidence / chars.size()), false);
+    }
+
+    /** The gap (in line heights) from which a gap is a word space: see {@link #decode}. */
+    static double spaceThreshold(double[] gaps) {
+        double[] sorted = java.util.Arrays.stream(gaps).skip(1).sorted().toArray();
+        double threshold = SPACE_GAP;
+        double bestJump = 0;
+        for (int k = 0; k + 1 < sorted.length; k++) {
+            double lower = Math.max(sorted[k], 0.02);
+            double upper = sorted[k + 1];
+            if (upper >= SPACE_GAP && upper / lower > bestJump) {
+                bestJump = upper / lower;
+                threshold = Math.max(SPACE_GAP, (sorted[k] + upper) / 2);
+            }
+        }
+        return threshold;
+    }
+
+    /**
+     * The model reads the full-width forms of punctuation (U+FF01..FF5E, e.g. "，" "：") also in Latin text; after a
+     * Latin letter or digit they become their ASCII forms ("," ":"). After Chinese text they stay full-width.
+     */
+    private static String latinPunctuation(String c, StringBuilder before) {
+        int cp = c.codePointAt(0);
+        if (cp < 0xFF01 || cp > 0xFF5E || Character.isLetterOrDigit(cp)) {
+            return c;
+        }
+        for (int i = before.length() - 1; i >= 0; i--) {
+            char prev = before.charAt(i);
+            if (prev == ' ') {
+                continue;
+            }
+            return prev < 0x80 && Character.isLetterOrDigit(prev) ? String.valueOf((char) (cp - 0xFEE0)) : c;
+        }
+        return c;
+    }
+
+    /** True for the middle of a number: a digit then {@code . , :} then a digit (7.80, 1,249, 14:32). */
+    private static boolean insideNumber(StringBuilder text, String next) {
+        int n = text.length();
+        if (n >= 2 && ".,:".indexOf(text.charAt(n - 1)) >= 0 && Character.isDigit(text.charAt(n - 2))
+                && Character.isDigit(next.charAt(0))) {
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -236,8 +296,8 @@ final class TextRecognizer {
                 || (cp >= 0xFF00 && cp <= 0xFFEF);
     }
 
-    /** True when the columns between time steps {@code from} and {@code to} contain a long enough inkless run. */
-    private static boolean blankGap(boolean[] ink, int from, int to, int steps) {
+    /** The longest run of ink-free columns between time steps {@code from} and {@code to}, in columns. */
+    private static int blankRun(boolean[] ink, int from, int to, int steps) {
         double columnsPerStep = (double) ink.length / steps;
         int start = (int) Math.floor((from + 0.5) * columnsPerStep);
         int end = Math.min(ink.length, (int) Math.ceil((to + 0.5) * columnsPerStep));
@@ -247,7 +307,7 @@ final class TextRecognizer {
             run = ink[x] ? 0 : run + 1;
             longest = Math.max(longest, run);
         }
-        return longest >= SPACE_GAP * HEIGHT;
+        return longest;
     }
 
     private static float dist(float[] a, float[] b) {
