@@ -7,9 +7,7 @@ import dev.aifunc.task.DecodedImage;
 import dev.aifunc.task.ImageOutput;
 import dev.aifunc.task.ModelOutput;
 import dev.aifunc.task.ScenarioSnapshot;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +25,7 @@ import javax.imageio.ImageIO;
  * probability.
  */
 @ApplicationScoped
-public class FaceDetectionTask extends ImageTask {
+public class FaceDetectionTask extends ImageTask<FaceCascade> {
 
     /** One face. */
     public record Face(int[] box, double score) {
@@ -49,16 +47,14 @@ public class FaceDetectionTask extends ImageTask {
         }
     }
 
-    private volatile FaceCascade cascade;
-
     @Override
     public String id() {
         return "face-detection";
     }
 
     @Override
-    protected void load() {
-        cascade();
+    protected FaceCascade open() throws IOException {
+        return new FaceCascade(Runtime.getRuntime().availableProcessors());
     }
 
     @Override
@@ -73,7 +69,7 @@ public class FaceDetectionTask extends ImageTask {
         long t0 = System.nanoTime();
         List<FaceCascade.Detection> detections;
         try {
-            detections = cascade().detect(image.image(), minFace, scaleFactor, minNeighbors);
+            detections = models().detect(image.image(), minFace, scaleFactor, minNeighbors);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -104,29 +100,6 @@ public class FaceDetectionTask extends ImageTask {
 
     private static double ms(double nanos) {
         return Math.round(nanos / 10_000) / 100.0;
-    }
-
-    private FaceCascade cascade() {
-        FaceCascade c = cascade;
-        if (c == null) {
-            synchronized (this) {
-                if (cascade == null) {
-                    try {
-                        cascade = new FaceCascade(Runtime.getRuntime().availableProcessors());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-                c = cascade;
-            }
-        }
-        return c;
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        if (cascade != null) {
-            cascade.close();
-        }
     }
 
     private static BufferedImage copy(BufferedImage src) {

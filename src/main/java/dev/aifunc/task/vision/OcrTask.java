@@ -7,12 +7,9 @@ import dev.aifunc.model.OnnxModel;
 import dev.aifunc.task.DecodedImage;
 import dev.aifunc.task.ModelOutput;
 import dev.aifunc.task.ScenarioSnapshot;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,7 +24,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * in pixels of the orientation-corrected image), and the full text joined by newlines.
  */
 @ApplicationScoped
-public class OcrTask extends ImageTask {
+public class OcrTask extends ImageTask<OcrTask.Engine> {
 
     static final String DET = "models/ch_PP-OCRv4_det_infer.onnx";
     static final String REC = "models/ch_PP-OCRv4_rec_infer.onnx";
@@ -48,14 +45,21 @@ public class OcrTask extends ImageTask {
                          java.util.Map<String, Double> timings) implements ModelOutput {
     }
 
-    private final ModelsConfig models;
-    private volatile Engine engine;
+    private final ModelsConfig config;
 
-    private record Engine(OnnxModel det, OnnxModel rec, OnnxModel cls, TextDetector detector, TextRecognizer recognizer) {
+    /** The three PP-OCR sessions and the detector and recognizer built on them. */
+    record Engine(OnnxModel det, OnnxModel rec, OnnxModel cls, TextDetector detector, TextRecognizer recognizer)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            det.close();
+            rec.close();
+            cls.close();
+        }
     }
 
-    public OcrTask(ModelsConfig models) {
-        this.models = models;
+    public OcrTask(ModelsConfig config) {
+        this.config = config;
     }
 
     @Override
@@ -64,8 +68,18 @@ public class OcrTask extends ImageTask {
     }
 
     @Override
-    protected void load() {
-        engine();
+    protected Engine open() throws IOException {
+        int pool = config.poolSize().orElse(Runtime.getRuntime().availableProcessors());
+        Path cache = Path.of(config.cacheDir());
+        OnnxModel det = OnnxModel.load("pp-ocrv4-det", DET, "x", cache, pool, config.intraOpThreads());
+        OnnxModel rec = OnnxModel.load("pp-ocrv4-rec", REC, "x", cache, pool, config.intraOpThreads());
+        OnnxModel cls = OnnxModel.load("ppocr-mobile-v2-cls", CLS, "x", cache, pool, config.intraOpThreads());
+        try (InputStream keys = OcrTask.class.getClassLoader().getResourceAsStream(KEYS)) {
+            if (keys == null) {
+                throw new IOException(KEYS + " is not on the classpath");
+            }
+            return new Engine(det, rec, cls, new TextDetector(det), new TextRecognizer(rec, cls, keys));
+        }
     }
 
     @Override
@@ -73,7 +87,7 @@ public class OcrTask extends ImageTask {
         JsonNode config = scenario.config();
         double minConfidence = config.path("minConfidence").asDouble(0.5);
         boolean boxes = config.path("returnBoxes").asBoolean(true);
-        Engine e = engine();
+        Engine e = models();
         List<Line> lines = new ArrayList<>();
         int flipped = 0;
         long t0 = System.nanoTime();
@@ -150,40 +164,5 @@ public class OcrTask extends ImageTask {
 
     private static double height(Line l) {
         return Math.max(1, l.box()[3][1] - l.box()[0][1]);
-    }
-
-    private Engine engine() {
-        Engine e = engine;
-        if (e == null) {
-            synchronized (this) {
-                if (engine == null) {
-                    try {
-                        int pool = models.poolSize().orElse(Runtime.getRuntime().availableProcessors());
-                        Path cache = Path.of(models.cacheDir());
-                        OnnxModel det = OnnxModel.load("pp-ocrv4-det", DET, "x", cache, pool, models.intraOpThreads());
-                        OnnxModel rec = OnnxModel.load("pp-ocrv4-rec", REC, "x", cache, pool, models.intraOpThreads());
-                        OnnxModel cls = OnnxModel.load("ppocr-mobile-v2-cls", CLS, "x", cache, pool, models.intraOpThreads());
-                        try (InputStream keys = OcrTask.class.getClassLoader().getResourceAsStream(KEYS)) {
-                            if (keys == null) {
-                                throw new IOException(KEYS + " is not on the classpath");
-                            }
-                            engine = new Engine(det, rec, cls, new TextDetector(det), new TextRecognizer(rec, cls, keys));
-                        }
-                    } catch (IOException ex) {
-                        throw new UncheckedIOException(ex);
-                    }
-                }
-                e = engine;
-            }
-        }
-        return e;
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        if (engine != null) {
-            engine.det().close();
-            engine.rec().close();
-            engine.cls().close();
-        }
     }
 }
