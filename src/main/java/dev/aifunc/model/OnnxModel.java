@@ -56,8 +56,19 @@ public final class OnnxModel implements AutoCloseable {
     public static OnnxModel load(String id, String resource, String inputName, Path cacheDir, int poolSize,
                                  int intraOpThreads) throws IOException {
         Path dir = cacheDir.resolve(id);
+        ModelFiles.unpack(resource, dir.resolve("model.onnx"));
+        return loadFolder(id, dir, inputName, poolSize, intraOpThreads);
+    }
+
+    /**
+     * Loads {@code dir/model.onnx}.
+     *
+     * @param inputName the model's input name, or null to feed its (single) input by position
+     * @throws IOException when the file is not a loadable ONNX model
+     */
+    public static OnnxModel loadFolder(String id, Path dir, String inputName, int poolSize, int intraOpThreads)
+            throws IOException {
         Path file = dir.resolve("model.onnx");
-        ModelFiles.unpack(resource, file);
         Criteria<Tensor, Tensor> criteria = Criteria.builder()
                 .setTypes(Tensor.class, Tensor.class)
                 .optModelPath(dir)
@@ -69,8 +80,8 @@ public final class OnnxModel implements AutoCloseable {
                 .build();
         try {
             return new OnnxModel(id, criteria.loadModel(), Math.max(1, poolSize));
-        } catch (ModelNotFoundException | MalformedModelException e) {
-            throw new IOException("model " + id + " did not load from " + file, e);
+        } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            throw new IOException("model " + id + " did not load from " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -113,7 +124,9 @@ public final class OnnxModel implements AutoCloseable {
         @Override
         public NDList processInput(TranslatorContext ctx, Tensor input) {
             NDArray array = ctx.getNDManager().create(input.data(), new Shape(input.shape()));
-            array.setName(inputName);
+            if (inputName != null) {
+                array.setName(inputName);
+            }
             return new NDList(array);
         }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * per image and asserted; boxes must contain the text.
  */
 @QuarkusTest
-class OcrTest {
+public class OcrTest {
 
     private static boolean created;
 
@@ -43,7 +43,7 @@ class OcrTest {
         }
     }
 
-    record Sample(String name, BufferedImage image, String text, int[] textBox) {
+    public record Sample(String name, BufferedImage image, String text, int[] textBox) {
     }
 
     @Test
@@ -153,14 +153,14 @@ class OcrTest {
                 .body("text", equalTo("")).body("lines.size()", equalTo(0));
     }
 
-    static Font font(String family, int style, int size) {
+    public static Font font(String family, int style, int size) {
         Font f = new Font(family, style, size);
         assertEquals(family, f.getFamily(), "font " + family + " missing: apt-get install fonts-dejavu-core "
                 + "fonts-liberation2 fonts-wqy-zenhei (.ci/run does)");
         return f;
     }
 
-    static Sample line(String name, String text, Font font, Color fg, Color bg, boolean upsideDown) {
+    public static Sample line(String name, String text, Font font, Color fg, Color bg, boolean upsideDown) {
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         FontMetrics m = probe.createGraphics().getFontMetrics(font);
         int w = m.stringWidth(text) + 80;
@@ -205,7 +205,7 @@ class OcrTest {
         return minX <= text[0] + slackX && maxX >= text[2] - slackX && minY <= text[1] + slackY && maxY >= text[3] - slackY;
     }
 
-    static String base64(BufferedImage img) throws Exception {
+    public static String base64(BufferedImage img) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return Base64.getEncoder().encodeToString(out.toByteArray());

@@ -1,0 +1,162 @@
+package dev.aifunc.model;
+
+import dev.aifunc.problem.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Models users bring for a scenario (an ONNX file), stored in PostgreSQL (table {@code scenario_model}) so every
+ * replica serves the same one, and loaded once per content hash. An upload also bumps the scenario's {@code model}
+ * dataset revision, so the scenario is prepared again with the new model.
+ */
+@ApplicationScoped
+public class UploadedModels {
+
+    /** Summary of an uploaded model. */
+    public record Summary(String scenarioId, String sha256, long sizeBytes, Instant uploadedAt) {
+    }
+
+    /** Largest model file accepted, in bytes: 64 MiB, the service's request body limit. */
+    public static final long MAX_BYTES = 64L * 1024 * 1024;
+
+    private final AgroalDataSource dataSource;
+    private final ModelsConfig config;
+    private final Map<String, OnnxModel> loaded = new ConcurrentHashMap<>();
+
+    public UploadedModels(AgroalDataSource dataSource, ModelsConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+    }
+
+    /**
+     * Stores a scenario's model after checking that ONNX Runtime loads it.
+     *
+     * @throws ProblemException 404 unknown scenario; 413 over {@link #MAX_BYTES}; 422 empty or not a loadable ONNX model
+     */
+    @Transactional
+    public Summary store(String scenarioId, byte[] onnx) {
+        if (onnx.length == 0) {
+            throw ProblemException.unprocessable("The model file is empty: send the bytes of an .onnx file.", "(body)", null);
+        }
+        if (onnx.length > MAX_BYTES) {
+            throw ProblemException.tooLarge("The model has " + onnx.length + " bytes; the limit is " + MAX_BYTES + ".",
+                    "(body)", MAX_BYTES + " bytes");
+        }
+        String sha = sha256(onnx);
+        model(sha, onnx); // refuses what ONNX Runtime cannot load
+        Instant now = Instant.now();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scenario WHERE id = ? FOR SHARE")) {
+                ps.setString(1, scenarioId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO scenario_model (scenario_id, sha256, size_bytes, content, uploaded_at) VALUES (?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (scenario_id) DO UPDATE SET sha256 = EXCLUDED.sha256, size_bytes = EXCLUDED.size_bytes, "
+                            + "content = EXCLUDED.content, uploaded_at = EXCLUDED.uploaded_at")) {
+                ps.setString(1, scenarioId);
+                ps.setString(2, sha);
+                ps.setLong(3, onnx.length);
+                ps.setBytes(4, onnx);
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO dataset (scenario_id, name, revision, row_count, updated_at) VALUES (?, 'model', 1, 0, ?) "
+                            + "ON CONFLICT (scenario_id, name) DO UPDATE SET revision = dataset.revision + 1, updated_at = EXCLUDED.updated_at")) {
+                ps.setString(1, scenarioId);
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing the model failed", e);
+        }
+        return new Summary(scenarioId, sha, onnx.length, now);
+    }
+
+    /** Summary of a scenario's model, if it has one. */
+    public Optional<Summary> describe(String scenarioId) {
+        String sql = "SELECT sha256, size_bytes, uploaded_at FROM scenario_model WHERE scenario_id = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, scenarioId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Summary(scenarioId, rs.getString(1), rs.getLong(2),
+                        rs.getTimestamp(3).toInstant())) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the model failed", e);
+        }
+    }
+
+    /**
+     * The loaded model of a scenario.
+     *
+     * @throws ProblemException 409 when the scenario has no model yet
+     */
+    public OnnxModel forScenario(String scenarioId) {
+        String sql = "SELECT sha256, content FROM scenario_model WHERE scenario_id = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, scenarioId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new ProblemException(409, "Conflict", "Scenario '" + scenarioId + "' has no model yet: "
+                            + "upload one with PUT /api/scenarios/" + scenarioId + "/model.", "model", null, null, null);
+                }
+                String sha = rs.getString(1);
+                OnnxModel model = loaded.get(sha);
+                return model != null ? model : model(sha, rs.getBytes(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the model failed", e);
+        }
+    }
+
+    private OnnxModel model(String sha, byte[] onnx) {
+        return loaded.computeIfAbsent(sha, key -> {
+            Path dir = Path.of(config.cacheDir(), "uploaded", key);
+            try {
+                Files.createDirectories(dir);
+                Path file = dir.resolve("model.onnx");
+                if (!Files.exists(file) || Files.size(file) != onnx.length) {
+                    Path tmp = Files.createTempFile(dir, "model", ".part");
+                    Files.write(tmp, onnx);
+                    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+                return OnnxModel.loadFolder("uploaded-" + key.substring(0, 12), dir, null,
+                        config.poolSize().orElse(Runtime.getRuntime().availableProcessors()), config.intraOpThreads());
+            } catch (IOException e) {
+                throw ProblemException.unprocessable("The file is not an ONNX model that ONNX Runtime can load: "
+                        + e.getMessage(), "(body)", null);
+            }
+        });
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

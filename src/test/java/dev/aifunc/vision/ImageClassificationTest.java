@@ -1,0 +1,76 @@
+package dev.aifunc.vision;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import dev.aifunc.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user-uploaded model round trip: the PP-OCR 0/180 degree direction classifier (an ONNX image classifier from
+ * Maven, float[1][3][48][192] in, 2 classes out) is uploaded as the scenario's own model and sorts rendered text
+ * lines into "upright" and "upside-down".
+ */
+@QuarkusTest
+class ImageClassificationTest {
+
+    /** A text line cropped tightly at the classifier's own input size, 192x48, as OCR crops are. */
+    private static java.awt.image.BufferedImage textLine(boolean upsideDown) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(192, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 192, 48);
+        if (upsideDown) {
+            g.rotate(Math.PI, 96, 24);
+        }
+        g.setColor(Color.BLACK);
+        g.setFont(OcrTest.font("DejaVu Sans", Font.PLAIN, 26));
+        g.drawString("Note 4471", 8, 34);
+        g.dispose();
+        return img;
+    }
+
+    @Test
+    void anUploadedOnnxClassifierAnswersWithItsLabels() throws Exception {
+        Api.awaitReady();
+        Api.recreate("text-direction", "image-classification", Map.of("labels", List.of("upright", "upside-down"),
+                "inputWidth", 192, "inputHeight", 48, "mean", List.of(0.5, 0.5, 0.5), "std", List.of(0.5, 0.5, 0.5),
+                "channelOrder", "BGR"));
+        String upright = OcrTest.base64(textLine(false));
+        String flipped = OcrTest.base64(textLine(true));
+
+        // no model yet: a clear conflict, not a 500
+        Api.invoke("text-direction", Map.of("image", upright)).then().statusCode(409)
+                .contentType("application/problem+json").body("field", equalTo("model"));
+        given().contentType("application/octet-stream").body("not a model".getBytes())
+                .when().put("/api/scenarios/text-direction/model")
+                .then().statusCode(422).contentType("application/problem+json");
+
+        byte[] onnx;
+        try (var in = getClass().getClassLoader().getResourceAsStream("models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
+            onnx = in.readAllBytes();
+        }
+        given().contentType("application/octet-stream").body(onnx)
+                .when().put("/api/scenarios/text-direction/model")
+                .then().statusCode(200).body("sizeBytes", equalTo(onnx.length));
+        given().get("/api/scenarios/text-direction/model").then().statusCode(200).body("sizeBytes", equalTo(onnx.length));
+
+        Api.invoke("text-direction", Map.of("image", upright)).then().statusCode(200)
+                .body("label", equalTo("upright")).body("top", hasSize(2));
+        Api.invoke("text-direction", Map.of("image", flipped)).then().statusCode(200)
+                .body("label", equalTo("upside-down"));
+
+        // labels that do not match the model's outputs: a 422 naming config.labels
+        given().contentType("application/json").body(Map.of("name", "three labels", "config", Map.of(
+                        "labels", List.of("a", "b", "c"), "inputWidth", 192, "inputHeight", 48)))
+                .when().put("/api/scenarios/text-direction").then().statusCode(200);
+        Api.invoke("text-direction", Map.of("image", upright)).then().statusCode(422).body("field", equalTo("config.labels"));
+    }
+}
