@@ -28,7 +28,7 @@ public final class UciSentiment {
         Path file = dir.resolve("package/test/fixtures/" + name + ".json");
         if (!Files.exists(file)) {
             Files.createDirectories(dir);
-            run(dir, "npm", "pack", "sentiment@5.0.2", "--silent");
+            run(dir, "npm", "pack", "sentiment@5.0.2", "--silent", "--no-update-notifier", "--no-fund", "--no-audit");
             run(dir, "tar", "-xzf", "sentiment-5.0.2.tgz");
         }
         List<java.util.Map<String, Object>> rows = new ObjectMapper().readValue(file.toFile(),
@@ -39,10 +39,15 @@ public final class UciSentiment {
     }
 
     private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        // never inherit the test JVM's stdin/stdout: under Maven they carry surefire's own channel to the fork
+        Process p = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("fetch.log").toFile()))
+                .start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IOException("command failed (is npm installed and the npm registry reachable?): "
-                    + String.join(" ", command));
+                    + String.join(" ", command) + "; see " + dir.resolve("fetch.log"));
         }
     }
 }
