@@ -73,14 +73,7 @@ public class DatasetService {
         List<JsonNode> rows = parse(name, format, body, rowCheck);
         try (Connection c = dataSource.getConnection()) {
             long revision;
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scenario WHERE id = ? FOR SHARE")) {
-                ps.setString(1, scenarioId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
-                    }
-                }
-            }
+            dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO dataset (scenario_id, name, revision, row_count, updated_at) VALUES (?, ?, 1, ?, ?) "
                             + "ON CONFLICT (scenario_id, name) DO UPDATE SET revision = dataset.revision + 1, "

@@ -62,14 +62,7 @@ public class UploadedModels {
         model(sha, onnx); // refuses what ONNX Runtime cannot load
         Instant now = Instant.now();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scenario WHERE id = ? FOR SHARE")) {
-                ps.setString(1, scenarioId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
-                    }
-                }
-            }
+            dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO scenario_model (scenario_id, sha256, size_bytes, content, uploaded_at) VALUES (?, ?, ?, ?, ?) "
                             + "ON CONFLICT (scenario_id) DO UPDATE SET sha256 = EXCLUDED.sha256, size_bytes = EXCLUDED.size_bytes, "
