@@ -36,4 +36,41 @@ final class ModelFiles {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
     }
+
+    /**
+     * The text of a classpath resource (UTF-8).
+     *
+     * @throws IOException when the resource is not on the classpath
+     */
+    static String read(String resource) throws IOException {
+        try (InputStream in = open(resource)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * SHA-256 of a classpath resource, lower-case hex.
+     *
+     * @throws IOException when the resource is not on the classpath
+     */
+    static String sha256(String resource) throws IOException {
+        try (InputStream in = open(resource)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InputStream open(String resource) throws IOException {
+        InputStream in = ModelFiles.class.getClassLoader().getResourceAsStream(resource);
+        if (in == null) {
+            throw new IOException("resource " + resource + " is not on the classpath");
+        }
+        return in;
+    }
 }

@@ -16,20 +16,28 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Models users bring for a scenario (an ONNX file), stored in PostgreSQL (table {@code scenario_model}) so every
+ * Models users bring for a scenario (an ONNX file, or a zip archive holding one and its labels: {@link ModelArchive}),
+ * stored in PostgreSQL (table {@code scenario_model}) so every
  * replica serves the same one, and loaded once per content hash. An upload also bumps the scenario's {@code model}
  * dataset revision, so the scenario is prepared again with the new model.
  */
 @ApplicationScoped
 public class UploadedModels {
 
-    /** Summary of an uploaded model. */
-    public record Summary(String scenarioId, String sha256, long sizeBytes, Instant uploadedAt) {
+    /**
+     * Summary of an uploaded model.
+     *
+     * @param sha256    SHA-256 of the ONNX file, hex
+     * @param sizeBytes size of the ONNX file in bytes
+     * @param labels    labels that came in the archive, or null (then the scenario config names them)
+     */
+    public record Summary(String scenarioId, String sha256, long sizeBytes, Instant uploadedAt, List<String> labels) {
     }
 
     /** Largest model file accepted, in bytes: 64 MiB, the service's request body limit. */
@@ -47,31 +55,34 @@ public class UploadedModels {
     /**
      * Stores a scenario's model after checking that ONNX Runtime loads it.
      *
-     * @throws ProblemException 404 unknown scenario; 413 over {@link #MAX_BYTES}; 422 empty or not a loadable ONNX model
+     * @param body an ONNX file or a zip archive ({@link ModelArchive})
+     * @throws ProblemException 404 unknown scenario; 413 over {@link #MAX_BYTES}; 422 empty, a broken archive, or not
+     *                          a loadable ONNX model
      */
     @Transactional
-    public Summary store(String scenarioId, byte[] onnx) {
-        if (onnx.length == 0) {
-            throw ProblemException.unprocessable("The model file is empty: send the bytes of an .onnx file.", "(body)", null);
-        }
-        if (onnx.length > MAX_BYTES) {
-            throw ProblemException.tooLarge("The model has " + onnx.length + " bytes; the limit is " + MAX_BYTES + ".",
+    public Summary store(String scenarioId, byte[] body) {
+        if (body.length > MAX_BYTES) {
+            throw ProblemException.tooLarge("The model has " + body.length + " bytes; the limit is " + MAX_BYTES + ".",
                     "(body)", MAX_BYTES + " bytes");
         }
+        ModelArchive archive = ModelArchive.read(body);
+        byte[] onnx = archive.onnx();
+        String labels = archive.labels() == null ? null : String.join("\n", archive.labels());
         String sha = sha256(onnx);
         model(sha, onnx); // refuses what ONNX Runtime cannot load
         Instant now = Instant.now();
         try (Connection c = dataSource.getConnection()) {
             dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO scenario_model (scenario_id, sha256, size_bytes, content, uploaded_at) VALUES (?, ?, ?, ?, ?) "
+                    "INSERT INTO scenario_model (scenario_id, sha256, size_bytes, content, uploaded_at, labels) VALUES (?, ?, ?, ?, ?, ?) "
                             + "ON CONFLICT (scenario_id) DO UPDATE SET sha256 = EXCLUDED.sha256, size_bytes = EXCLUDED.size_bytes, "
-                            + "content = EXCLUDED.content, uploaded_at = EXCLUDED.uploaded_at")) {
+                            + "content = EXCLUDED.content, uploaded_at = EXCLUDED.uploaded_at, labels = EXCLUDED.labels")) {
                 ps.setString(1, scenarioId);
                 ps.setString(2, sha);
                 ps.setLong(3, onnx.length);
                 ps.setBytes(4, onnx);
                 ps.setTimestamp(5, Timestamp.from(now));
+                ps.setString(6, labels);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -84,17 +95,17 @@ public class UploadedModels {
         } catch (SQLException e) {
             throw new IllegalStateException("storing the model failed", e);
         }
-        return new Summary(scenarioId, sha, onnx.length, now);
+        return new Summary(scenarioId, sha, onnx.length, now, archive.labels());
     }
 
     /** Summary of a scenario's model, if it has one. */
     public Optional<Summary> describe(String scenarioId) {
-        String sql = "SELECT sha256, size_bytes, uploaded_at FROM scenario_model WHERE scenario_id = ?";
+        String sql = "SELECT sha256, size_bytes, uploaded_at, labels FROM scenario_model WHERE scenario_id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, scenarioId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Summary(scenarioId, rs.getString(1), rs.getLong(2),
-                        rs.getTimestamp(3).toInstant())) : Optional.empty();
+                        rs.getTimestamp(3).toInstant(), lines(rs.getString(4)))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the model failed", e);
@@ -143,6 +154,10 @@ public class UploadedModels {
                         + e.getMessage(), "(body)", null);
             }
         });
+    }
+
+    private static List<String> lines(String text) {
+        return text == null ? null : List.of(text.split("\n"));
     }
 
     private static String sha256(byte[] bytes) {

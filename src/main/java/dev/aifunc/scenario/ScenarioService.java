@@ -190,8 +190,11 @@ public class ScenarioService {
         if (errors.isEmpty()) {
             errors.addAll(tasks.find(template.task()).orElseThrow().validateConfig(effective));
         }
+        // templates that run embedding packs (they name one per language) may override it with any embedding pack;
+        // other tasks check their own modelPack (e.g. image-classification against the shipped classifiers)
         JsonNode pack = effective.get("modelPack");
-        if (pack != null && pack.isTextual() && models.pack(pack.asText()).isEmpty()) {
+        boolean embeddingTemplate = template.models() != null && !template.models().isEmpty();
+        if (embeddingTemplate && pack != null && pack.isTextual() && models.pack(pack.asText()).isEmpty()) {
             errors.add(new Problem.FieldError("config.modelPack", null, "unknown model pack '" + pack.asText()
                     + "'; available: " + models.packs().stream().map(ModelPack::id).toList()));
         }

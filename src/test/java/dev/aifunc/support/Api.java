@@ -36,7 +36,7 @@ public final class Api {
         given().contentType(ContentType.JSON)
                 .body(Map.of("id", id, "template", template, "name", id, "config", config))
                 .when().post("/api/scenarios")
-                .then().statusCode(201);
+                .then().log().ifValidationFails().statusCode(201);
     }
 
     /** POST invoke with a JSON body. */

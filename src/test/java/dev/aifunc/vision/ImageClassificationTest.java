@@ -73,4 +73,47 @@ class ImageClassificationTest {
                 .when().put("/api/scenarios/text-direction").then().statusCode(200);
         Api.invoke("text-direction", Map.of("image", upright)).then().statusCode(422).body("field", equalTo("config.labels"));
     }
+
+    @Test
+    void aModelArchiveBringsItsOwnLabelsAndZipBombsAreRefused() throws Exception {
+        Api.awaitReady();
+        Api.recreate("text-direction-zip", "image-classification", Map.of("inputWidth", 192, "inputHeight", 48,
+                "mean", List.of(0.5, 0.5, 0.5), "std", List.of(0.5, 0.5, 0.5), "channelOrder", "BGR"));
+        byte[] onnx;
+        try (var in = getClass().getClassLoader().getResourceAsStream("models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
+            onnx = in.readAllBytes();
+        }
+        // a DJL-style archive: model folder with the .onnx file and synset.txt
+        byte[] archive = zip(Map.of("direction/direction.onnx", onnx, "direction/synset.txt",
+                "upright\nupside-down\n".getBytes(), "direction/serving.properties", "engine=OnnxRuntime".getBytes()));
+        given().contentType("application/zip").body(archive).when().put("/api/scenarios/text-direction-zip/model")
+                .then().statusCode(200).body("sizeBytes", equalTo(onnx.length))
+                .body("labels", equalTo(List.of("upright", "upside-down")));
+        Api.invoke("text-direction-zip", Map.of("image", OcrTest.base64(textLine(true)))).then().statusCode(200)
+                .body("label", equalTo("upside-down"));
+
+        given().contentType("application/zip").body(zip(Map.of("readme.txt", "no model".getBytes())))
+                .when().put("/api/scenarios/text-direction-zip/model")
+                .then().statusCode(422).contentType("application/problem+json").body("limit", equalTo("1 .onnx file"));
+        // 80 MiB of zeros compress to ~80 KB: refused while unpacking, never held in full
+        byte[] bomb = zip(Map.of("model.onnx", new byte[80 * 1024 * 1024]));
+        org.junit.jupiter.api.Assertions.assertTrue(bomb.length < 1_000_000, "bomb is small on the wire: " + bomb.length);
+        given().contentType("application/zip").body(bomb).when().put("/api/scenarios/text-direction-zip/model")
+                .then().statusCode(413).contentType("application/problem+json");
+        // the scenario still serves its stored model
+        Api.invoke("text-direction-zip", Map.of("image", OcrTest.base64(textLine(false)))).then().statusCode(200)
+                .body("label", equalTo("upright"));
+    }
+
+    private static byte[] zip(Map<String, byte[]> files) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(f.getKey()));
+                zip.write(f.getValue());
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
 }

@@ -53,4 +53,54 @@ class VisionOpsTest {
             }
         }
     }
+
+    @Test
+    void grayIsBt601LuminanceAndInversionIs255Minus() {
+        BufferedImage rgb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(0, 0, 200 << 16 | 100 << 8 | 50);   // 0.299*200 + 0.587*100 + 0.114*50 = 124.2
+        rgb.setRGB(1, 0, 0x808080);
+        try (Mat bgr = VisionOps.toBgrMat(rgb); Mat gray = VisionOps.toGray(bgr); Mat inv = VisionOps.inverted(gray);
+             UByteIndexer g = gray.createIndexer(); UByteIndexer i = inv.createIndexer()) {
+            assertEquals(1, gray.channels());
+            assertEquals(124, g.get(0, 0), 1);
+            assertEquals(128, g.get(0, 1));
+            assertEquals(255 - g.get(0, 0), i.get(0, 0));
+            assertEquals(127, i.get(0, 1));
+        }
+        float[] out = new float[2];
+        try (Mat bgr = VisionOps.toBgrMat(rgb); Mat gray = VisionOps.toGray(bgr)) {
+            VisionOps.toChw(gray, new float[] {0f}, new float[] {1f}, out, 0, 2);
+        }
+        assertEquals(128f / 255f, out[1], 1e-6f); // one plane for a grayscale matrix
+    }
+
+    @Test
+    void borderMeanObjectBoundsAndLetterbox() {
+        // 8x6 white image with a 2x2 black square at x=4..5, y=2..3
+        BufferedImage rgb = new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 6; y++) {
+            for (int x = 0; x < 8; x++) {
+                rgb.setRGB(x, y, x >= 4 && x <= 5 && y >= 2 && y <= 3 ? 0 : 0xFFFFFF);
+            }
+        }
+        try (Mat bgr = VisionOps.toBgrMat(rgb); Mat gray = VisionOps.toGray(bgr)) {
+            assertEquals(255.0, VisionOps.borderMean(gray), 1e-9);
+            try (org.bytedeco.opencv.opencv_core.Rect r = VisionOps.objectBounds(gray, 255, 24)) {
+                assertEquals(java.util.List.of(4, 2, 2, 2), java.util.List.of(r.x(), r.y(), r.width(), r.height()));
+            }
+            // 8x6 into 4x4: scale 0.5 -> 4x3 (area averages of 2x2 blocks), top pad (4-3)/2 = 0, one row of 7 below
+            try (Mat boxed = VisionOps.letterboxed(gray, 4, 4, 7); UByteIndexer b = boxed.createIndexer()) {
+                assertEquals(4, boxed.cols());
+                assertEquals(4, boxed.rows());
+                assertEquals(255, b.get(0, 2));
+                assertEquals(0, b.get(1, 2)); // the black square's block
+                assertEquals(255, b.get(1, 1));
+                assertEquals(7, b.get(3, 1));
+            }
+        }
+        try (Mat plain = new Mat(3, 3, org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+                new org.bytedeco.opencv.opencv_core.Scalar(9.0))) {
+            org.junit.jupiter.api.Assertions.assertNull(VisionOps.objectBounds(plain, 9, 24), "no object on a plain image");
+        }
+    }
 }

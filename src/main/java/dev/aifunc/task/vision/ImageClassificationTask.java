@@ -1,6 +1,7 @@
 package dev.aifunc.task.vision;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aifunc.model.ImageClassifierPacks;
 import dev.aifunc.model.OnnxModel;
 import dev.aifunc.model.UploadedModels;
 import dev.aifunc.problem.Problem;
@@ -13,13 +14,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
- * {@code image-classification}: runs the scenario's own ONNX classifier (uploaded with
- * {@code PUT /api/scenarios/{id}/model}) on an image resized to {@code inputWidth x inputHeight}, normalised as
- * {@code (pixel / 255 - mean) / std} in {@code channelOrder}, as {@code float[1][3][H][W]}. The first output,
- * {@code float[1][labels]}, is read as logits (softmax applied) unless it already sums to 1; the answer is the
- * top-k labels with their probabilities.
+ * {@code image-classification}: runs an ONNX classifier on an image and answers the top-k labels with their
+ * probabilities. The model is either a pack that ships with aifunc ({@code modelPack}, e.g. {@code fashion-mnist-cnn},
+ * which brings its own input size, channels, normalisation and labels) or the scenario's own model, uploaded with
+ * {@code PUT /api/scenarios/{id}/model} (labels from the config, else from the archive's {@code synset.txt}), prepared
+ * as the config says: resized to {@code inputWidth x inputHeight}
+ * (stretched, or letterboxed keeping the aspect ratio), in {@code channelOrder} (RGB, BGR or GRAY), optionally
+ * inverted, normalised as {@code (pixel / 255 - mean) / std} into {@code float[1][channels][H][W]}. The first output,
+ * {@code float[1][labels]}, is read as logits (softmax applied) unless it already sums to 1.
  */
 @ApplicationScoped
 public class ImageClassificationTask implements Task<ImageClassificationTask.State> {
@@ -32,14 +37,36 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
     public record Output(String label, double score, List<Scored> top, String model) implements ModelOutput {
     }
 
-    /** Prepared scenario: its config and its loaded model. */
-    public record State(ScenarioSnapshot scenario, OnnxModel model, String modelId) {
+    /**
+     * How an image becomes the model's input tensor.
+     *
+     * @param channels {@code RGB}, {@code BGR} or {@code GRAY}
+     * @param mean     per channel in {@code channels} order, on pixels scaled to 0..1
+     * @param invert   {@code never}, {@code always}, or {@code auto}: when the image's background (its border) is
+     *                 on the other side of mid-grey than the model's training images
+     * @param letterbox keep the aspect ratio and pad with the background instead of stretching
+     * @param lightOnDark whether the model learned light objects on a dark background (for {@code auto})
+     * @param trim      crop to the object (pixels more than 24 levels from the background) before resizing, as
+     *                  Fashion-MNIST's images were made
+     */
+    public record Preprocessing(int width, int height, String channels, float[] mean, float[] std, String invert,
+                                boolean letterbox, boolean lightOnDark, boolean trim) {
     }
 
-    private final UploadedModels uploaded;
+    /** Prepared scenario: its config, its loaded model, labels and preprocessing. */
+    public record State(ScenarioSnapshot scenario, OnnxModel model, String modelId, List<String> labels,
+                        Preprocessing preprocessing) {
+    }
 
-    public ImageClassificationTask(UploadedModels uploaded) {
+    /** Grey levels (of 255) a pixel must differ from the background to count as the object when trimming. */
+    private static final int TRIM_TOLERANCE = 8;
+
+    private final UploadedModels uploaded;
+    private final ImageClassifierPacks packs;
+
+    public ImageClassificationTask(UploadedModels uploaded, ImageClassifierPacks packs) {
         this.uploaded = uploaded;
+        this.packs = packs;
     }
 
     @Override
@@ -55,9 +82,19 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
     @Override
     public List<Problem.FieldError> validateConfig(JsonNode config) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        String pack = config.path("modelPack").asText("");
+        if (!pack.isEmpty() && packs.find(pack).isEmpty()) {
+            errors.add(new Problem.FieldError("config.modelPack", null, "no image classifier pack '" + pack
+                    + "'; shipped packs: " + String.join(", ", new java.util.TreeSet<>(ImageClassifierPacks.BUILT_IN.keySet()))));
+        }
+        if (packs.find(pack).isPresent() && config.has("labels") && config.get("labels").size() != packs.labels(pack).size()) {
+            errors.add(new Problem.FieldError("config.labels", null, "pack '" + pack + "' has "
+                    + packs.labels(pack).size() + " outputs: give one label per output, in the order of its labels.txt"));
+        }
+        int channels = "GRAY".equals(config.path("channelOrder").asText("RGB")) ? 1 : 3;
         for (String field : new String[] {"mean", "std"}) {
-            if (config.has(field) && config.get(field).size() != 3) {
-                errors.add(new Problem.FieldError("config." + field, null, "needs one value per channel (3)"));
+            if (pack.isEmpty() && config.has(field) && config.get(field).size() != channels) {
+                errors.add(new Problem.FieldError("config." + field, null, "needs one value per channel (" + channels + ")"));
             }
         }
         return errors;
@@ -65,8 +102,27 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
 
     @Override
     public State prepare(ScenarioSnapshot scenario) {
+        JsonNode config = scenario.config();
+        String invert = config.path("invert").asText("never");
+        boolean letterbox = "letterbox".equals(config.path("resize").asText("stretch"));
+        String packId = config.path("modelPack").asText("");
+        if (!packId.isEmpty()) {
+            ImageClassifierPacks.Pack pack = packs.find(packId).orElseThrow();
+            List<String> labels = config.has("labels") ? labels(config) : packs.labels(packId);
+            return new State(scenario, packs.model(packId), packId, labels, new Preprocessing(pack.width(),
+                    pack.height(), pack.channels(), pack.mean(), pack.std(), invert, letterbox, pack.lightOnDark(), pack.trim()));
+        }
+        String channels = config.path("channelOrder").asText("RGB");
+        int n = "GRAY".equals(channels) ? 1 : 3;
+        float[] mean = floats(config.path("mean"), n == 1 ? new float[] {0.5f} : new float[] {0.485f, 0.456f, 0.406f});
+        float[] std = floats(config.path("std"), n == 1 ? new float[] {0.5f} : new float[] {0.229f, 0.224f, 0.225f});
         String modelId = "uploaded:" + scenario.datasetRevisions().getOrDefault("model", 0L);
-        return new State(scenario, uploaded.forScenario(scenario.scenarioId()), modelId);
+        OnnxModel model = uploaded.forScenario(scenario.scenarioId());
+        List<String> labels = config.has("labels") ? labels(config)
+                : uploaded.describe(scenario.scenarioId()).map(UploadedModels.Summary::labels).orElse(null);
+        return new State(scenario, model, modelId, labels == null ? List.of() : labels,
+                new Preprocessing(config.path("inputWidth").asInt(224), config.path("inputHeight").asInt(224), channels,
+                        mean, std, invert, letterbox, false, false));
     }
 
     @Override
@@ -76,23 +132,12 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
 
     @Override
     public Object invokeImage(State state, JsonNode input, DecodedImage image) {
-        JsonNode config = state.scenario().config();
-        int width = config.path("inputWidth").asInt(224);
-        int height = config.path("inputHeight").asInt(224);
-        boolean bgr = "BGR".equals(config.path("channelOrder").asText("RGB"));
-        float[] mean = triple(config.path("mean"), new float[] {0.485f, 0.456f, 0.406f});
-        float[] std = triple(config.path("std"), new float[] {0.229f, 0.224f, 0.225f});
-        int topK = input.path("topK").asInt(config.path("topK").asInt(5));
-        List<String> labels = new ArrayList<>();
-        config.path("labels").forEach(l -> labels.add(l.asText()));
-        float[] tensor = new float[3 * height * width];
-        try (Mat bgrMat = VisionOps.toBgrMat(image.image()); Mat resized = VisionOps.resized(bgrMat, width, height)) {
-            VisionOps.toChw(resized, mean, std, tensor, 0, width);
-            if (!bgr) {
-                swapFirstAndThirdPlane(tensor, width * height);
-            }
-        }
-        OnnxModel.Tensor out = state.model().run(new OnnxModel.Tensor(tensor, new long[] {1, 3, height, width}));
+        Preprocessing pre = state.preprocessing();
+        int topK = input.path("topK").asInt(state.scenario().config().path("topK").asInt(5));
+        List<String> labels = state.labels();
+        float[] tensor = tensor(image.image(), pre);
+        int channels = tensor.length / (pre.width() * pre.height());
+        OnnxModel.Tensor out = state.model().run(new OnnxModel.Tensor(tensor, new long[] {1, channels, pre.height(), pre.width()}));
         float[] values = out.data();
         if (values.length != labels.size()) {
             throw ProblemException.unprocessable("The model gives " + values.length + " outputs but the scenario has "
@@ -107,6 +152,59 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
         all.sort((a, b) -> Double.compare(b.score(), a.score()));
         List<Scored> top = List.copyOf(all.subList(0, Math.min(Math.max(1, topK), all.size())));
         return new Output(top.get(0).label(), top.get(0).score(), top, state.modelId());
+    }
+
+    /**
+     * The model input for an image: {@code float[channels * height * width]}, planes in {@code channels} order.
+     * Inversion and the letterbox padding use the image's border as its background.
+     */
+    static float[] tensor(java.awt.image.BufferedImage image, Preprocessing pre) {
+        boolean gray = "GRAY".equals(pre.channels());
+        try (Mat bgr = VisionOps.toBgrMat(image); Mat src = gray ? VisionOps.toGray(bgr) : new Mat(bgr)) {
+            double background = background(src);
+            boolean invert = switch (pre.invert()) {
+                case "always" -> true;
+                case "auto" -> pre.lightOnDark() ? background > 127.5 : background < 127.5;
+                default -> false;
+            };
+            double pad = invert ? 255 - background : background;
+            try (Rect object = pre.trim() ? objectBounds(src, background) : null;
+                 Mat cropped = object != null ? new Mat(src, object) : new Mat(src);
+                 Mat flipped = invert ? VisionOps.inverted(cropped) : new Mat(cropped);
+                 Mat sized = pre.letterbox()
+                         ? VisionOps.letterboxed(flipped, pre.width(), pre.height(), pad)
+                         : VisionOps.resized(flipped, pre.width(), pre.height())) {
+                int n = gray ? 1 : 3;
+                float[] tensor = new float[n * pre.height() * pre.width()];
+                // VisionOps writes planes in the matrix's order (B, G, R); for an RGB model swap after
+                float[] mean = gray || "BGR".equals(pre.channels()) ? pre.mean() : reversed(pre.mean());
+                float[] std = gray || "BGR".equals(pre.channels()) ? pre.std() : reversed(pre.std());
+                VisionOps.toChw(sized, mean, std, tensor, 0, pre.width());
+                if ("RGB".equals(pre.channels())) {
+                    swapFirstAndThirdPlane(tensor, pre.width() * pre.height());
+                }
+                return tensor;
+            }
+        }
+    }
+
+    private static Rect objectBounds(Mat src, double background) {
+        if (src.channels() == 1) {
+            return VisionOps.objectBounds(src, background, TRIM_TOLERANCE);
+        }
+        try (Mat gray = VisionOps.toGray(src)) {
+            return VisionOps.objectBounds(gray, background, TRIM_TOLERANCE);
+        }
+    }
+
+    /** Background level 0..255: the mean luminance of the image's one-pixel border. */
+    private static double background(Mat src) {
+        if (src.channels() == 1) {
+            return VisionOps.borderMean(src);
+        }
+        try (Mat gray = VisionOps.toGray(src)) {
+            return VisionOps.borderMean(gray);
+        }
     }
 
     /** Softmax of logits; values that are already a distribution (non-negative, sum 1) are kept. */
@@ -139,17 +237,25 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
         return p;
     }
 
-    /** Mean or std per channel in the tensor's plane order (B, G, R from {@link VisionOps}); config is in RGB order. */
-    private static float[] triple(JsonNode node, float[] fallbackRgb) {
-        float[] rgb = fallbackRgb.clone();
-        if (node.isArray() && node.size() == 3) {
-            for (int i = 0; i < 3; i++) {
-                rgb[i] = (float) node.get(i).asDouble();
-            }
+    private static List<String> labels(JsonNode config) {
+        List<String> labels = new ArrayList<>();
+        config.path("labels").forEach(l -> labels.add(l.asText()));
+        return labels;
+    }
+
+    private static float[] floats(JsonNode node, float[] fallback) {
+        if (!node.isArray() || node.size() != fallback.length) {
+            return fallback;
         }
-        // VisionOps writes planes B, G, R; for an RGB model the planes are swapped afterwards, so normalise in
-        // B, G, R order here either way
-        return new float[] {rgb[2], rgb[1], rgb[0]};
+        float[] v = new float[node.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) node.get(i).asDouble();
+        }
+        return v;
+    }
+
+    private static float[] reversed(float[] v) {
+        return new float[] {v[2], v[1], v[0]};
     }
 
     private static void swapFirstAndThirdPlane(float[] t, int plane) {
