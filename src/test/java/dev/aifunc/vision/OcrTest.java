@@ -145,6 +145,16 @@ public class OcrTest {
     }
 
     @Test
+    void theTemplatesExampleReceiptReadsBack() {
+        String example = io.restassured.RestAssured.get("/api/templates/ocr").then().statusCode(200)
+                .extract().jsonPath().getString("exampleInput.image");
+        Api.invoke("read-text", Map.of("image", example)).then().statusCode(200)
+                .log().ifValidationFails()
+                // the wide gap may split "Coffee ... 3.20" into two boxes; reading order keeps the pair together
+                .body("text", org.hamcrest.Matchers.matchesPattern("Coffee\\s+3\\.20\\s+TOTAL EUR\\s+12\\.80"));
+    }
+
+    @Test
     void anImageWithoutTextReadsNothing() throws Exception {
         BufferedImage img = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = graphics(img, new Color(200, 220, 240));
