@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Dataset names with a fixed meaning and their required columns (DESIGN.md): {@code faq} (question, answer),
- * {@code examples} (text, label), {@code items} (id, title). Other names are accepted with free columns.
+ * {@code examples} (text, label), {@code items} (id, title; optional description, category and free attributes, ids
+ * unique). Other names are accepted with free columns.
  */
 public final class DatasetKind {
 
@@ -15,6 +16,13 @@ public final class DatasetKind {
             "items", List.of("id", "title"));
 
     private DatasetKind() {
+    }
+
+    private static final Map<String, String> UNIQUE = Map.of("items", "id");
+
+    /** The column whose values must not repeat within the dataset, or null. */
+    public static String uniqueColumn(String name) {
+        return UNIQUE.get(name);
     }
 
     /** Columns every row of this dataset must have, non-blank. */

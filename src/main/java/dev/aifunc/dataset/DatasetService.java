@@ -172,6 +172,8 @@ public class DatasetService {
     private List<JsonNode> parse(String name, Format format, InputStream body,
                                  java.util.function.Function<JsonNode, String> rowCheck) {
         List<String> required = DatasetKind.requiredColumns(name);
+        String unique = DatasetKind.uniqueColumn(name);
+        Map<String, Long> firstLine = new java.util.HashMap<>();
         List<Problem.FieldError> errors = new ArrayList<>();
         List<JsonNode> rows = new ArrayList<>();
         int bad = 0;
@@ -197,6 +199,12 @@ public class DatasetService {
                             + " rows.", "rows", config.maxRows() + " rows");
                 }
                 String problem = check(row, required);
+                if (problem == null && unique != null) {
+                    Long earlier = firstLine.putIfAbsent(row.get(unique).asText(), line);
+                    if (earlier != null) {
+                        problem = "column '" + unique + "' value '" + row.get(unique).asText() + "' is already on line " + earlier;
+                    }
+                }
                 if (problem == null) {
                     problem = rowCheck.apply(row);
                 }

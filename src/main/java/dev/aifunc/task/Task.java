@@ -33,6 +33,22 @@ public interface Task<S> {
     }
 
     /**
+     * True when the task learns from the scenario's interaction events ({@code POST /api/scenarios/{id}/events});
+     * other scenarios refuse events.
+     */
+    default boolean takesEvents() {
+        return false;
+    }
+
+    /**
+     * What the task's learned state looks like now (e.g. which event revision a model was built from, whether a
+     * rebuild runs and how far it is); null when the task has nothing to report.
+     */
+    default Object status(S state) {
+        return null;
+    }
+
+    /**
      * Checks one uploaded dataset row against rules of the scenario's effective config (e.g. an example's label must
      * be one of the configured labels). Required columns are checked before.
      *
