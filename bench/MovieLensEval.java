@@ -46,7 +46,8 @@ public class MovieLensEval {
             String[] c = line.split("\t", -1);
             byUser.computeIfAbsent(c[cUser], u -> new ArrayList<>())
                     .add(new Rating(c[cUser], c[cItem], Double.parseDouble(c[cRating]), Long.parseLong(c[cTs])));
-            movies.putIfAbsent(c[cItem], new String[] {c[cTitle], c[cYear], c[cGenres]});
+            String title = c[cTitle].isBlank() ? "Movie " + c[cItem] : c[cTitle]; // a few titles are missing in the export
+            movies.putIfAbsent(c[cItem], new String[] {title, c[cYear], c[cGenres]});
         }
         List<Rating> train = new ArrayList<>();
         Map<String, Set<String>> relevant = new HashMap<>();

@@ -88,6 +88,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             throw new ProblemException(415, "Unsupported Media Type", "Scenario '" + scenarioId + "' takes "
                     + "application/json, not an image.", "Content-Type", null, null, null);
         }
+        coerce(fields, runtime.snapshot().template().inputSchema());
         com.fasterxml.jackson.databind.node.ObjectNode withImage = fields.deepCopy();
         withImage.put("image", "(binary)");
         List<Problem.FieldError> errors = JsonSchemas.validate(runtime.snapshot().template().compiledInputSchema(), withImage, "");
@@ -95,6 +96,49 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             throw invalid(errors);
         }
         return runImage(runtime, fields, image, t0);
+    }
+
+    /**
+     * Form fields and query parameters arrive as strings: turns those the input schema types as integer, number or
+     * boolean into JSON numbers and booleans ({@code topK=5} → 5). A value that does not parse stays a string, so the
+     * schema check names the field.
+     */
+    static void coerce(com.fasterxml.jackson.databind.node.ObjectNode fields, JsonNode inputSchema) {
+        JsonNode properties = inputSchema == null ? null : inputSchema.get("properties");
+        if (properties == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        fields.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode value = fields.get(name);
+            String type = properties.path(name).path("type").asText("");
+            if (!value.isTextual() || type.isEmpty()) {
+                continue;
+            }
+            String text = value.asText().strip();
+            try {
+                switch (type) {
+                    case "integer" -> fields.put(name, Long.parseLong(text));
+                    case "number" -> {
+                        double d = Double.parseDouble(text);
+                        if (Double.isFinite(d)) {
+                            fields.put(name, d);
+                        }
+                    }
+                    case "boolean" -> {
+                        if (text.equals("true") || text.equals("false")) {
+                            fields.put(name, Boolean.parseBoolean(text));
+                        }
+                    }
+                    default -> {
+                        // strings stay strings; arrays and objects cannot come from a form field
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // left as text: the schema check reports it with the field's name
+            }
+        }
     }
 
     private Result runImage(ScenarioRuntimes.Runtime runtime, JsonNode fields, byte[] bytes, long t0) {

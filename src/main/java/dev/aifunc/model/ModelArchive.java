@@ -14,8 +14,9 @@ import java.util.zip.ZipInputStream;
 /**
  * What a user uploads as a scenario's model: a bare ONNX file, or a zip archive laid out as DJL model archives are
  * (one {@code *.onnx} file, optionally {@code synset.txt} or {@code labels.txt} with one label per line in output
- * order, other files ignored). Archives are read with limits: at most {@link #MAX_ENTRIES} entries and
- * {@link UploadedModels#MAX_BYTES} bytes unpacked in total, so a zip bomb is refused, not expanded.
+ * order; other files are skipped without being unpacked). Archives are read with limits: at most
+ * {@link #MAX_ENTRIES} entries, and the model and labels at most {@link UploadedModels#MAX_BYTES} bytes unpacked,
+ * so a zip bomb is refused, not expanded.
  *
  * @param onnx   the ONNX model bytes
  * @param labels the labels that came with it, or null
@@ -90,7 +91,10 @@ public record ModelArchive(byte[] onnx, List<String> labels) {
                 throw ProblemException.unprocessable("The labels file has " + labelList.size() + " labels; the limit is "
                         + MAX_LABELS + ".", "(body)", MAX_LABELS + " labels");
             }
-            labelList = labelList.isEmpty() ? null : labelList;
+            if (labelList.isEmpty()) {
+                throw ProblemException.unprocessable("The archive's labels file is empty: one label per line, in the "
+                        + "model's output order.", "(body)", null);
+            }
         }
         return new ModelArchive(onnx, labelList);
     }

@@ -112,6 +112,28 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Size of the last dimension of the first output that an ONNX file declares (e.g. 10 for logits
+     * {@code float[batch][10]}), or -1 when the file leaves it symbolic. Read with ONNX Runtime's own session API
+     * (DJL does not describe ONNX outputs); call it after DJL's engine has started (MODELS.md).
+     *
+     * @throws IOException when the file does not load
+     */
+    public static long outputSize(Path file) throws IOException {
+        try (ai.onnxruntime.OrtSession.SessionOptions options = new ai.onnxruntime.OrtSession.SessionOptions();
+             ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment()
+                     .createSession(file.toString(), options)) {
+            var first = session.getOutputInfo().values().iterator().next().getInfo();
+            if (first instanceof ai.onnxruntime.TensorInfo t && t.getShape().length > 0) {
+                long last = t.getShape()[t.getShape().length - 1];
+                return last > 0 ? last : -1;
+            }
+            return -1;
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         pool.forEach(Predictor::close);

@@ -70,6 +70,17 @@ public class UploadedModels {
         String labels = archive.labels() == null ? null : String.join("\n", archive.labels());
         String sha = sha256(onnx);
         model(sha, onnx); // refuses what ONNX Runtime cannot load
+        long outputs;
+        try {
+            outputs = OnnxModel.outputSize(Path.of(config.cacheDir(), "uploaded", sha, "model.onnx"));
+        } catch (IOException e) {
+            outputs = -1;
+        }
+        if (archive.labels() != null && outputs > 0 && outputs != archive.labels().size()) {
+            throw ProblemException.unprocessable("The archive's labels file has " + archive.labels().size()
+                    + " labels but the model has " + outputs + " outputs; give one label per output, in output order.",
+                    "(body)", outputs + " labels");
+        }
         Instant now = Instant.now();
         try (Connection c = dataSource.getConnection()) {
             dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
@@ -96,6 +107,33 @@ public class UploadedModels {
             throw new IllegalStateException("storing the model failed", e);
         }
         return new Summary(scenarioId, sha, onnx.length, now, archive.labels());
+    }
+
+    /**
+     * Removes a scenario's model; the scenario answers 409 until a new one is uploaded.
+     *
+     * @return whether there was one
+     */
+    @Transactional
+    public boolean delete(String scenarioId) {
+        try (Connection c = dataSource.getConnection()) {
+            dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
+            int removed;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM scenario_model WHERE scenario_id = ?")) {
+                ps.setString(1, scenarioId);
+                removed = ps.executeUpdate();
+            }
+            if (removed > 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE dataset SET revision = revision + 1, updated_at = now() WHERE scenario_id = ? AND name = 'model'")) {
+                    ps.setString(1, scenarioId);
+                    ps.executeUpdate();
+                }
+            }
+            return removed > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("removing the model failed", e);
+        }
     }
 
     /** Summary of a scenario's model, if it has one. */
@@ -150,8 +188,9 @@ public class UploadedModels {
                 return OnnxModel.loadFolder("uploaded-" + key.substring(0, 12), dir, null,
                         config.poolSize().orElse(Runtime.getRuntime().availableProcessors()), config.intraOpThreads());
             } catch (IOException e) {
+                String reason = e.getMessage() == null ? "" : e.getMessage().replaceAll("(/[^\\s:]+)+", "(file)");
                 throw ProblemException.unprocessable("The file is not an ONNX model that ONNX Runtime can load: "
-                        + e.getMessage(), "(body)", null);
+                        + reason, "(body)", null);
             }
         });
     }

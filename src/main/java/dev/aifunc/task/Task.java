@@ -41,6 +41,14 @@ public interface Task<S> {
     }
 
     /**
+     * True when a scenario with this effective config runs a model its owner uploads
+     * ({@code PUT /api/scenarios/{id}/model}); other scenarios refuse uploads.
+     */
+    default boolean takesModelUpload(JsonNode config) {
+        return false;
+    }
+
+    /**
      * What the task's learned state looks like now (e.g. which event revision a model was built from, whether a
      * rebuild runs and how far it is); null when the task has nothing to report.
      */

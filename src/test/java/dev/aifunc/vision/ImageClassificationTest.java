@@ -100,9 +100,31 @@ class ImageClassificationTest {
         org.junit.jupiter.api.Assertions.assertTrue(bomb.length < 1_000_000, "bomb is small on the wire: " + bomb.length);
         given().contentType("application/zip").body(bomb).when().put("/api/scenarios/text-direction-zip/model")
                 .then().statusCode(413).contentType("application/problem+json");
-        // the scenario still serves its stored model
+        // labels that do not match the model's outputs, an empty labels file, a form upload: refused at upload
+        given().contentType("application/zip").body(zip(Map.of("m/model.onnx", onnx, "m/synset.txt", "a\nb\nc\n".getBytes())))
+                .when().put("/api/scenarios/text-direction-zip/model")
+                .then().statusCode(422).body("limit", equalTo("2 labels"));
+        given().contentType("application/zip").body(zip(Map.of("m/model.onnx", onnx, "m/synset.txt", "\n".getBytes())))
+                .when().put("/api/scenarios/text-direction-zip/model").then().statusCode(422);
+        given().multiPart("file", "model.onnx", onnx).when().put("/api/scenarios/text-direction-zip/model")
+                .then().statusCode(415).contentType("application/problem+json");
+        // the scenario still serves its stored model; typed fields work as query parameters of a raw image
         Api.invoke("text-direction-zip", Map.of("image", OcrTest.base64(textLine(false)))).then().statusCode(200)
                 .body("label", equalTo("upright"));
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(textLine(false), "png", png);
+        given().contentType("image/png").body(png.toByteArray()).queryParam("topK", "1")
+                .when().post("/api/scenarios/text-direction-zip/invoke")
+                .then().statusCode(200).body("top", hasSize(1)).body("label", equalTo("upright"));
+        // removed: the scenario says it needs a model again
+        given().delete("/api/scenarios/text-direction-zip/model").then().statusCode(204);
+        Api.invoke("text-direction-zip", Map.of("image", OcrTest.base64(textLine(false)))).then().statusCode(409);
+        given().delete("/api/scenarios/text-direction-zip/model").then().statusCode(404);
+
+        // a scenario that runs a shipped pack, or no model at all, takes no upload
+        Api.recreate("shipped-pack", "product-category", Map.of());
+        given().contentType("application/octet-stream").body(onnx).when().put("/api/scenarios/shipped-pack/model")
+                .then().statusCode(422).contentType("application/problem+json");
     }
 
     private static byte[] zip(Map<String, byte[]> files) throws java.io.IOException {

@@ -43,7 +43,8 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
      * @param channels {@code RGB}, {@code BGR} or {@code GRAY}
      * @param mean     per channel in {@code channels} order, on pixels scaled to 0..1
      * @param invert   {@code never}, {@code always}, or {@code auto}: when the image's background (its border) is
-     *                 on the other side of mid-grey than the model's training images
+     *                 on the other side of mid-grey than the model's training images (uploaded models: assumed
+     *                 trained on light objects on dark, as MNIST-style models are, so light backgrounds are inverted)
      * @param letterbox keep the aspect ratio and pad with the background instead of stretching
      * @param lightOnDark whether the model learned light objects on a dark background (for {@code auto})
      * @param trim      crop to the object (pixels more than 24 levels from the background) before resizing, as
@@ -77,6 +78,11 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
     @Override
     public boolean takesImage() {
         return true;
+    }
+
+    @Override
+    public boolean takesModelUpload(JsonNode config) {
+        return config.path("modelPack").asText("").isEmpty();
     }
 
     @Override
@@ -122,7 +128,7 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
                 : uploaded.describe(scenario.scenarioId()).map(UploadedModels.Summary::labels).orElse(null);
         return new State(scenario, model, modelId, labels == null ? List.of() : labels,
                 new Preprocessing(config.path("inputWidth").asInt(224), config.path("inputHeight").asInt(224), channels,
-                        mean, std, invert, letterbox, false, false));
+                        mean, std, invert, letterbox, true, false));
     }
 
     @Override
