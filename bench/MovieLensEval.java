@@ -105,10 +105,15 @@ public class MovieLensEval {
                     .append("}\n");
         }
 
+        // MovieLens ratings are 0.5-5 stars: minWeight 4 makes ratings of 4 and more the positives, as in the protocol
         Map<String, String> configs = new LinkedHashMap<>();
-        configs.put("item-item, positives (minWeight 4)", "{\"minWeight\": 4}");
-        configs.put("item-item, positives, half-life 365 d", "{\"minWeight\": 4, \"halfLifeDays\": 365}");
-        configs.put("item-item, every rating weighted", "{}");
+        configs.put("template defaults (EASE, history 30)", "{\"minWeight\": 4}");
+        configs.put("EASE, no history decay", "{\"minWeight\": 4, \"historyHalfLife\": 0}");
+        configs.put("EASE, l2 200, 500 neighbours", "{\"minWeight\": 4, \"l2\": 200, \"neighbors\": 500}");
+        configs.put("cosine item-item", "{\"minWeight\": 4, \"similarity\": \"cosine\", \"historyHalfLife\": 0}");
+        configs.put("cosine, normalized, history 20", "{\"minWeight\": 4, \"similarity\": \"cosine\", \"normalizeSimilarities\": true, \"historyHalfLife\": 20}");
+        configs.put("rp3beta 0.3, history 20", "{\"minWeight\": 4, \"similarity\": \"rp3beta\", \"popularityPenalty\": 0.3, \"historyHalfLife\": 20}");
+        configs.put("cosine, normalized, + trending 0.2", "{\"minWeight\": 4, \"similarity\": \"cosine\", \"normalizeSimilarities\": true, \"historyHalfLife\": 20, \"trendingWeight\": 0.2}");
         int n = 0;
         for (var c : configs.entrySet()) {
             String id = "ml-personal-" + n++;

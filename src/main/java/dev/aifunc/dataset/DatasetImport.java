@@ -21,7 +21,10 @@ public class DatasetImport {
     private final ScenarioRuntimes runtimes;
     private final TaskRegistry tasks;
 
-    public DatasetImport(DatasetService datasets, ScenarioRuntimes runtimes, TaskRegistry tasks) {
+    private final UploadProgress progress;
+
+    public DatasetImport(DatasetService datasets, ScenarioRuntimes runtimes, TaskRegistry tasks, UploadProgress progress) {
+        this.progress = progress;
         this.datasets = datasets;
         this.runtimes = runtimes;
         this.tasks = tasks;
@@ -42,13 +45,19 @@ public class DatasetImport {
                     : "Template '" + snapshot.template().id() + "' reads the dataset(s) " + new TreeSet<>(task.datasets())
                             + ", not '" + name + "'.", "name", null);
         }
-        DatasetService.Summary summary = datasets.replace(scenarioId, name, format, body,
-                row -> task.checkDatasetRow(name, row, snapshot.config()));
+        progress.start(scenarioId, name);
         try {
-            runtimes.runtime(scenarioId, null);
-        } catch (ProblemException e) {
-            // a model still loading, or a config that needs more data: the next call prepares it instead
+            DatasetService.Summary summary = datasets.replace(scenarioId, name, format, body,
+                    row -> task.checkDatasetRow(name, row, snapshot.config()));
+            progress.update(scenarioId, name, "preparing", summary.rows(), summary.rows());
+            try {
+                runtimes.runtime(scenarioId, null);
+            } catch (ProblemException e) {
+                // a model still loading, or a config that needs more data: the next call prepares it instead
+            }
+            return summary;
+        } finally {
+            progress.finish(scenarioId, name);
         }
-        return summary;
     }
 }

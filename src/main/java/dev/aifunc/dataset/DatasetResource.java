@@ -26,10 +26,23 @@ public class DatasetResource {
 
     private final DatasetService datasets;
     private final DatasetImport importer;
+    private final UploadProgress progress;
 
-    public DatasetResource(DatasetService datasets, DatasetImport importer) {
+    public DatasetResource(DatasetService datasets, DatasetImport importer, UploadProgress progress) {
         this.datasets = datasets;
         this.importer = importer;
+        this.progress = progress;
+    }
+
+    @GET
+    @Path("progress")
+    @Operation(operationId = "getDatasetUploadProgress", summary = "How far a running upload of this dataset is",
+            description = "Phase reading (rows parsed and checked), storing (rows written) or preparing (embedding "
+                    + "and indexing); {\"running\": false} when no upload of it runs on this replica.")
+    public java.util.Map<String, Object> progress(@PathParam("id") String id, @PathParam("name") String name) {
+        return progress.of(id, name).<java.util.Map<String, Object>>map(p -> java.util.Map.of("running", true,
+                        "phase", p.phase(), "rowsRead", p.rowsRead(), "rowsStored", p.rowsStored(), "startedAt", p.startedAt()))
+                .orElse(java.util.Map.of("running", false));
     }
 
     @PUT

@@ -53,7 +53,10 @@ public class DatasetService {
     private final DatasetsConfig config;
     private final CsvMapper csv = new CsvMapper();
 
-    public DatasetService(AgroalDataSource dataSource, ObjectMapper mapper, DatasetsConfig config) {
+    private final UploadProgress progress;
+
+    public DatasetService(AgroalDataSource dataSource, ObjectMapper mapper, DatasetsConfig config, UploadProgress progress) {
+        this.progress = progress;
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.config = config;
@@ -70,7 +73,7 @@ public class DatasetService {
     @Transactional
     public Summary replace(String scenarioId, String name, Format format, InputStream body,
                            java.util.function.Function<JsonNode, String> rowCheck) {
-        List<JsonNode> rows = parse(name, format, body, rowCheck);
+        List<JsonNode> rows = parse(scenarioId, name, format, body, rowCheck);
         try (Connection c = dataSource.getConnection()) {
             long revision;
             dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
@@ -102,6 +105,7 @@ public class DatasetService {
                     ps.addBatch();
                     if ((i + 1) % INSERT_BATCH == 0) {
                         ps.executeBatch();
+                        progress.update(scenarioId, name, "storing", rows.size(), i + 1);
                     }
                 }
                 ps.executeBatch();
@@ -169,7 +173,7 @@ public class DatasetService {
         return rows;
     }
 
-    private List<JsonNode> parse(String name, Format format, InputStream body,
+    private List<JsonNode> parse(String scenarioId, String name, Format format, InputStream body,
                                  java.util.function.Function<JsonNode, String> rowCheck) {
         List<String> required = DatasetKind.requiredColumns(name);
         String unique = DatasetKind.uniqueColumn(name);
@@ -216,6 +220,9 @@ public class DatasetService {
                     continue;
                 }
                 rows.add(row);
+                if (rows.size() % 1000 == 0) {
+                    progress.update(scenarioId, name, "reading", rows.size() + bad, 0);
+                }
             }
         } catch (IOException e) {
             errors.add(new Problem.FieldError(null, null, "unreadable upload: " + rootMessage(e)));

@@ -85,6 +85,33 @@ class RecommendationTest {
         given().get("/api/scenarios/catalogue-check/datasets/items").then().statusCode(200).body("rows", equalTo(24));
     }
 
+    @Test
+    void aLargeUploadShowsItsProgressWhileItRuns() throws Exception {
+        Api.awaitReady();
+        Api.recreate("big-catalogue", "similar-items", Map.of());
+        StringBuilder csv = new StringBuilder("id,title,category\n");
+        String[] words = {"red", "silent", "ocean", "river", "night", "golden", "iron", "paper", "storm", "garden"};
+        for (int i = 0; i < 3000; i++) {
+            csv.append("p").append(i).append(",The ").append(words[i % 10]).append(' ').append(words[(i / 10) % 10])
+                    .append(' ').append(words[(i / 100) % 10]).append(" no. ").append(i).append(",c").append(i % 7).append('\n');
+        }
+        var upload = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().contentType("text/csv")
+                .body(csv.toString()).put("/api/scenarios/big-catalogue/datasets/items").statusCode());
+        java.util.Set<String> phases = new java.util.HashSet<>();
+        while (!upload.isDone()) {
+            JsonPath p = given().get("/api/scenarios/big-catalogue/datasets/items/progress").then().statusCode(200)
+                    .extract().jsonPath();
+            if (p.getBoolean("running")) {
+                phases.add(p.getString("phase"));
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(200, upload.get());
+        assertTrue(phases.contains("preparing"), "phases seen while the upload ran: " + phases);
+        given().get("/api/scenarios/big-catalogue/datasets/items/progress").then().statusCode(200).body("running", equalTo(false));
+        given().get("/api/scenarios/big-catalogue/datasets/items").then().statusCode(200).body("rows", equalTo(3000));
+    }
+
     /** Ten fans per genre, each watching five of its eight films; everybody also watched "orbit-9" (the hit). */
     static List<Map<String, Object>> viewingLog() {
         List<Map<String, Object>> events = new ArrayList<>();

@@ -23,7 +23,9 @@ class TemplateParserTest {
             new TaskRegistry(List.<Task<?>>of(new TextClassificationTask(null, null), new SemanticSearchTask(null, null),
                     new dev.aifunc.task.nlp.TextEmbeddingTask(null), new dev.aifunc.task.nlp.TextSimilarityTask(null),
                     new dev.aifunc.task.vision.FaceDetectionTask(), new dev.aifunc.task.vision.OcrTask(null),
-                    new dev.aifunc.task.vision.ImageClassificationTask(null, new dev.aifunc.model.ImageClassifierPacks(null)))),
+                    new dev.aifunc.task.vision.ImageClassificationTask(null, new dev.aifunc.model.ImageClassifierPacks(null)),
+                    new dev.aifunc.task.recommendation.SimilarItemsTask(null, null),
+                    new dev.aifunc.task.recommendation.CollaborativeTask(null))),
             Set.of("minilm-l6-v2", "bge-small-en-v1.5", "bge-small-zh-v1.5"));
 
     private static final String VALID = """

@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code collaborative}: personalized recommendations from the scenario's interaction events with an item-to-item
- * {@link CooccurrenceModel}. A user's own events are read live on every call, so what they just did counts at once
+ * {@link CooccurrenceModel} (EASE weights by default; cosine or RP3beta similarities on request: chosen on MovieLens
+ * with {@code bench/movielens.sh}). A user's own events are read live on every call, so what they just did counts at once
  * and items they already have are never recommended; their items' neighbours are scored
  * {@code sum over history items h of weight(h) x cosine(h, candidate)} and the history item that contributed most is
  * the reason. Users without usable history get the most popular items (optionally of one category). The model is
@@ -105,7 +106,10 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
         config.path("eventWeights").properties().forEach(e -> typeWeights.put(e.getKey(), e.getValue().asDouble()));
         CooccurrenceModel.Settings settings = new CooccurrenceModel.Settings(config.path("halfLifeDays").asDouble(0),
                 config.hasNonNull("minWeight") ? config.get("minWeight").asDouble() : null, typeWeights,
-                config.path("neighbors").asInt(100));
+                config.path("neighbors").asInt("ease".equals(config.path("similarity").asText("ease")) ? 1000 : 100),
+                config.path("normalizeSimilarities").asBoolean(false), config.path("similarity").asText("ease"),
+                config.path("popularityPenalty").asDouble(0.5), config.path("l2").asDouble(300),
+                config.path("maxItems").asInt(2000));
         State state = new State(scenario, ItemCatalog.of(scenario.datasetRows().apply("items")), settings);
         long revision = events.revision(scenario.scenarioId());
         if (revision > 0) {
@@ -145,9 +149,14 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
         }
         Map<Integer, Double> weights = new LinkedHashMap<>();
         Map<Integer, String> typeOf = new HashMap<>();
-        for (EventService.Event e : recent) {
+        double historyHalfLife = state.scenario.config().path("historyHalfLife").asDouble(30);
+        for (int p = 0; p < recent.size(); p++) {
+            EventService.Event e = recent.get(p);
             int h = model.indexOf(e.itemId());
             double w = state.settings.weight(e, reference);
+            if (historyHalfLife > 0) { // the user's newer events say more about what they want next
+                w *= Math.pow(0.5, (recent.size() - 1 - p) / historyHalfLife);
+            }
             if (h >= 0 && w > 0) {
                 weights.merge(h, w, Double::sum);
                 typeOf.put(h, e.type());
@@ -155,6 +164,8 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
         }
         List<Recommendation> items = new ArrayList<>();
         Set<String> chosen = new HashSet<>();
+        double trendingWeight = state.scenario.config().path("trendingWeight").asDouble(0);
+        int window = state.scenario.config().path("trendingWindowDays").asInt(90);
         if (!weights.isEmpty()) {
             float[] score = new float[model.items()];
             float[] bestContribution = new float[model.items()];
@@ -171,11 +182,14 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
                     }
                 }
             }
+            if (trendingWeight > 0) {
+                blendTrending(model, score, trendingWeight, (int) Math.floorDiv(reference.getEpochSecond(), 86_400L), window);
+            }
             int[] best = TopK.of(score, topK, j -> score[j] > 0 && !seen.contains(model.id(j)) && inCategory(state, model.id(j), category));
             for (int j : best) {
-                String reasonItem = model.id(because[j]);
+                String reasonItem = bestContribution[j] > 0 ? model.id(because[j]) : null;
                 items.add(new Recommendation(model.id(j), title(state, model.id(j)), Math.round(score[j] * 10_000d) / 10_000d,
-                        reason(typeOf.get(because[j]), label(state, reasonItem)), reasonItem));
+                        reasonItem == null ? "Trending" : reason(typeOf.get(because[j]), label(state, reasonItem)), reasonItem));
                 chosen.add(model.id(j));
             }
         }
@@ -202,6 +216,24 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
             }
         }
         return new Output(items, strategy, model.revision());
+    }
+
+    /**
+     * Mixes "what was trending when the user was last active" into the item-to-item scores:
+     * {@code (1 - w) x score / max score + w x trending / max trending}, trending counted over {@code windowDays}.
+     */
+    static void blendTrending(CooccurrenceModel model, float[] score, double w, int day, int windowDays) {
+        float maxScore = 0;
+        float[] trend = new float[score.length];
+        float maxTrend = 0;
+        for (int j = 0; j < score.length; j++) {
+            maxScore = Math.max(maxScore, score[j]);
+            trend[j] = model.trending(j, day, windowDays);
+            maxTrend = Math.max(maxTrend, trend[j]);
+        }
+        for (int j = 0; j < score.length; j++) {
+            score[j] = (float) ((1 - w) * (maxScore > 0 ? score[j] / maxScore : 0) + w * (maxTrend > 0 ? trend[j] / maxTrend : 0));
+        }
     }
 
     private void refreshIfStale(State state, boolean force) {

@@ -26,8 +26,21 @@ public final class CooccurrenceModel {
      * @param minWeight     events with a lower weight are ignored for learning (null: none ignored)
      * @param typeWeights   multiplier per event type (types not listed: 1)
      * @param neighbors     similar items kept per item
+     * @param normalize     scale each item's kept similarities to sum 1 (Deshpande and Karypis, "Item-based top-N
+     *                      recommendation algorithms", TOIS 2004), so items with many strong neighbours do not drown
+     *                      the others in a user's score
+     * @param similarity    {@code cosine}, or {@code rp3beta}: the probability of walking item → user → item,
+     *                      divided by the target's popularity to the power {@code popularityPenalty} (Paudel et al.,
+     *                      "Updatable, accurate, diverse, and scalable recommendations for interactive applications",
+     *                      ACM TiiS 2016)
+     * @param popularityPenalty beta of {@code rp3beta}, 0..1
+     * @param l2            {@code ease}: the L2 penalty lambda of Steck's EASE ("Embarrassingly shallow autoencoders
+     *                      for sparse data", WWW 2019): item weights {@code B = -P / diag(P)} with
+     *                      {@code P = (X^T X + lambda I)^-1}, zero diagonal
+     * @param maxItems      {@code ease}: only the most popular items are modelled (the inverse costs items^3)
      */
-    public record Settings(double halfLifeDays, Double minWeight, Map<String, Double> typeWeights, int neighbors) {
+    public record Settings(double halfLifeDays, Double minWeight, Map<String, Double> typeWeights, int neighbors,
+                           boolean normalize, String similarity, double popularityPenalty, double l2, int maxItems) {
 
         /** The learning weight of an event at {@code reference} time, 0 when it teaches nothing. */
         double weight(EventService.Event e, Instant reference) {
@@ -43,6 +56,7 @@ public final class CooccurrenceModel {
         }
     }
 
+    private final int[][] days;
     private final String[] itemIds;
     private final Map<String, Integer> index;
     private final int[][] neighbors;
@@ -57,8 +71,9 @@ public final class CooccurrenceModel {
     private final long buildMillis;
 
     private CooccurrenceModel(String[] itemIds, Map<String, Integer> index, int[][] neighbors, float[][] similarity,
-                              float[] popularity, long revision, Instant newestEvent, long events, int users,
-                              long buildMillis) {
+                              float[] popularity, int[][] days, long revision, Instant newestEvent, long events,
+                              int users, long buildMillis) {
+        this.days = days;
         this.itemIds = itemIds;
         this.index = index;
         this.neighbors = neighbors;
@@ -80,8 +95,8 @@ public final class CooccurrenceModel {
 
     /** A model of no events. */
     public static CooccurrenceModel empty() {
-        return new CooccurrenceModel(new String[0], Map.of(), new int[0][], new float[0][], new float[0], 0,
-                Instant.EPOCH, 0, 0, 0);
+        return new CooccurrenceModel(new String[0], Map.of(), new int[0][], new float[0][], new float[0], new int[0][],
+                0, Instant.EPOCH, 0, 0, 0);
     }
 
     /**
@@ -103,12 +118,17 @@ public final class CooccurrenceModel {
         Map<String, Integer> itemIndex = new HashMap<>();
         Map<String, Integer> userIndex = new HashMap<>();
         List<Map<Integer, Double>> byUser = new ArrayList<>();
+        List<List<Integer>> itemDays = new ArrayList<>();
         for (EventService.Event e : all) {
             double w = settings.weight(e, newest);
             if (w <= 0) {
                 continue;
             }
-            int item = itemIndex.computeIfAbsent(e.itemId(), k -> itemIndex.size());
+            int item = itemIndex.computeIfAbsent(e.itemId(), k -> {
+                itemDays.add(new ArrayList<>());
+                return itemIndex.size();
+            });
+            itemDays.get(item).add((int) Math.floorDiv(e.at().getEpochSecond(), 86_400L));
             int user = userIndex.computeIfAbsent(e.userId(), k -> {
                 byUser.add(new HashMap<>());
                 return userIndex.size();
@@ -142,6 +162,7 @@ public final class CooccurrenceModel {
         int[] fill = new int[n];
         float[] popularity = new float[n];
         double[] norm = new double[n];
+        double[] userTotal = new double[userItems.length];
         for (int u = 0; u < userItems.length; u++) {
             for (int k = 0; k < userItems[u].length; k++) {
                 int i = userItems[u][k];
@@ -150,14 +171,30 @@ public final class CooccurrenceModel {
                 itemWeights[i][fill[i]++] = w;
                 popularity[i] += w;
                 norm[i] += (double) w * w;
+                userTotal[u] += w;
             }
         }
+        boolean walk = "rp3beta".equals(settings.similarity());
         for (int i = 0; i < n; i++) {
             norm[i] = Math.sqrt(norm[i]);
+        }
+        double[] penalty = new double[n];
+        for (int i = 0; i < n; i++) {
+            penalty[i] = walk ? Math.pow(popularity[i], settings.popularityPenalty()) : 0;
         }
         progress.accept(0.2);
         int[][] neighbors = new int[n][];
         float[][] similarity = new float[n][];
+        if ("ease".equals(settings.similarity())) {
+            Ease.fit(userItems, userWeights, popularity, settings, neighbors, similarity, progress);
+            progress.accept(1);
+            int[][] days = new int[n][];
+            for (int i = 0; i < n; i++) {
+                days[i] = itemDays.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
+            }
+            return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, days, revision, newest,
+                    all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
+        }
         float[] acc = new float[n];
         int[] touched = new int[n];
         boolean[] seen = new boolean[n];
@@ -165,7 +202,8 @@ public final class CooccurrenceModel {
             int touchedCount = 0;
             for (int a = 0; a < itemUsers[i].length; a++) {
                 int u = itemUsers[i][a];
-                float wi = itemWeights[i][a];
+                // cosine: w(u,i) * w(u,j); walk: P(i -> u) * P(u -> j) = w(u,i) / pop(i) * w(u,j) / total(u)
+                float wi = walk ? (float) (itemWeights[i][a] / popularity[i] / userTotal[u]) : itemWeights[i][a];
                 int[] items = userItems[u];
                 float[] ws = userWeights[u];
                 for (int b = 0; b < items.length; b++) {
@@ -183,24 +221,35 @@ public final class CooccurrenceModel {
             float[] candidates = new float[touchedCount];
             for (int t = 0; t < touchedCount; t++) {
                 int j = touched[t];
-                candidates[t] = (float) (acc[j] / (norm[i] * norm[j]));
+                candidates[t] = (float) (walk ? acc[j] / penalty[j] : acc[j] / (norm[i] * norm[j]));
                 acc[j] = 0;
                 seen[j] = false;
             }
             int[] best = TopK.of(candidates, settings.neighbors(), t -> true);
             neighbors[i] = new int[best.length];
             similarity[i] = new float[best.length];
+            double sum = 0;
             for (int t = 0; t < best.length; t++) {
                 neighbors[i][t] = touched[best[t]];
                 similarity[i][t] = candidates[best[t]];
+                sum += candidates[best[t]];
+            }
+            if (settings.normalize() && sum > 0) {
+                for (int t = 0; t < best.length; t++) {
+                    similarity[i][t] /= (float) sum;
+                }
             }
             if ((i & 1023) == 0) {
                 progress.accept(0.2 + 0.8 * i / Math.max(1, n));
             }
         }
         progress.accept(1);
-        return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, revision, newest, all.size(),
-                userItems.length, (System.nanoTime() - t0) / 1_000_000);
+        int[][] days = new int[n][];
+        for (int i = 0; i < n; i++) {
+            days[i] = itemDays.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
+        }
+        return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, days, revision, newest,
+                all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Position of an item, or -1 when no event taught anything about it. */
@@ -229,6 +278,29 @@ public final class CooccurrenceModel {
     /** Sum of the item's (decayed) weights. */
     public float popularity(int item) {
         return popularity[item];
+    }
+
+    /**
+     * How many of the events that taught something about {@code item} happened in the {@code windowDays} days up to
+     * and including {@code day} (days since 1970-01-01, UTC): how much it was trending then.
+     */
+    public int trending(int item, int day, int windowDays) {
+        int[] d = days[item];
+        return upperBound(d, day) - upperBound(d, day - windowDays);
+    }
+
+    private static int upperBound(int[] sorted, int value) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Item positions, most popular first. */
