@@ -23,7 +23,8 @@ public final class CooccurrenceModel {
      * How events become weights.
      *
      * @param halfLifeDays  an event loses half its weight after this many days (0: no decay)
-     * @param minWeight     events with a lower weight are ignored for learning (null: none ignored)
+     * @param minWeight     events with a lower weight are ignored for learning and the others count as one positive
+     *                      (e.g. 4 for star ratings); null: every event counts with its own weight
      * @param typeWeights   multiplier per event type (types not listed: 1)
      * @param neighbors     similar items kept per item
      * @param normalize     scale each item's kept similarities to sum 1 (Deshpande and Karypis, "Item-based top-N
@@ -188,12 +189,8 @@ public final class CooccurrenceModel {
         if ("ease".equals(settings.similarity())) {
             Ease.fit(userItems, userWeights, popularity, settings, neighbors, similarity, progress);
             progress.accept(1);
-            int[][] days = new int[n][];
-            for (int i = 0; i < n; i++) {
-                days[i] = itemDays.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
-            }
-            return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, days, revision, newest,
-                    all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
+            return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, sortedDays(itemDays),
+                    revision, newest, all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
         }
         float[] acc = new float[n];
         int[] touched = new int[n];
@@ -244,12 +241,16 @@ public final class CooccurrenceModel {
             }
         }
         progress.accept(1);
-        int[][] days = new int[n][];
-        for (int i = 0; i < n; i++) {
+        return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, sortedDays(itemDays), revision,
+                newest, all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static int[][] sortedDays(List<List<Integer>> itemDays) {
+        int[][] days = new int[itemDays.size()][];
+        for (int i = 0; i < days.length; i++) {
             days[i] = itemDays.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
         }
-        return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, days, revision, newest,
-                all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
+        return days;
     }
 
     /** Position of an item, or -1 when no event taught anything about it. */
