@@ -113,7 +113,6 @@ public class MovieLensEval {
         configs.put("cosine item-item", "{\"minWeight\": 4, \"similarity\": \"cosine\", \"historyHalfLife\": 0}");
         configs.put("cosine, normalized, history 20", "{\"minWeight\": 4, \"similarity\": \"cosine\", \"normalizeSimilarities\": true, \"historyHalfLife\": 20}");
         configs.put("rp3beta 0.3, history 20", "{\"minWeight\": 4, \"similarity\": \"rp3beta\", \"popularityPenalty\": 0.3, \"historyHalfLife\": 20}");
-        configs.put("cosine, normalized, + trending 0.2", "{\"minWeight\": 4, \"similarity\": \"cosine\", \"normalizeSimilarities\": true, \"historyHalfLife\": 20, \"trendingWeight\": 0.2}");
         int n = 0;
         for (var c : configs.entrySet()) {
             String id = "ml-personal-" + n++;

@@ -164,8 +164,6 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
         }
         List<Recommendation> items = new ArrayList<>();
         Set<String> chosen = new HashSet<>();
-        double trendingWeight = state.scenario.config().path("trendingWeight").asDouble(0);
-        int window = state.scenario.config().path("trendingWindowDays").asInt(90);
         if (!weights.isEmpty()) {
             float[] score = new float[model.items()];
             float[] bestContribution = new float[model.items()];
@@ -182,14 +180,11 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
                     }
                 }
             }
-            if (trendingWeight > 0) {
-                blendTrending(model, score, trendingWeight, (int) Math.floorDiv(reference.getEpochSecond(), 86_400L), window);
-            }
             int[] best = TopK.of(score, topK, j -> score[j] > 0 && !seen.contains(model.id(j)) && inCategory(state, model.id(j), category));
             for (int j : best) {
-                String reasonItem = bestContribution[j] > 0 ? model.id(because[j]) : null;
+                String reasonItem = model.id(because[j]);
                 items.add(new Recommendation(model.id(j), title(state, model.id(j)), Math.round(score[j] * 10_000d) / 10_000d,
-                        reasonItem == null ? "Trending" : reason(typeOf.get(because[j]), label(state, reasonItem)), reasonItem));
+                        reason(typeOf.get(because[j]), label(state, reasonItem)), reasonItem));
                 chosen.add(model.id(j));
             }
         }
@@ -216,24 +211,6 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
             }
         }
         return new Output(items, strategy, model.revision());
-    }
-
-    /**
-     * Mixes "what was trending when the user was last active" into the item-to-item scores:
-     * {@code (1 - w) x score / max score + w x trending / max trending}, trending counted over {@code windowDays}.
-     */
-    static void blendTrending(CooccurrenceModel model, float[] score, double w, int day, int windowDays) {
-        float maxScore = 0;
-        float[] trend = new float[score.length];
-        float maxTrend = 0;
-        for (int j = 0; j < score.length; j++) {
-            maxScore = Math.max(maxScore, score[j]);
-            trend[j] = model.trending(j, day, windowDays);
-            maxTrend = Math.max(maxTrend, trend[j]);
-        }
-        for (int j = 0; j < score.length; j++) {
-            score[j] = (float) ((1 - w) * (maxScore > 0 ? score[j] / maxScore : 0) + w * (maxTrend > 0 ? trend[j] / maxTrend : 0));
-        }
     }
 
     private void refreshIfStale(State state, boolean force) {

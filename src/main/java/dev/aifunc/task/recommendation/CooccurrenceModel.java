@@ -57,7 +57,6 @@ public final class CooccurrenceModel {
         }
     }
 
-    private final int[][] days;
     private final String[] itemIds;
     private final Map<String, Integer> index;
     private final int[][] neighbors;
@@ -72,9 +71,8 @@ public final class CooccurrenceModel {
     private final long buildMillis;
 
     private CooccurrenceModel(String[] itemIds, Map<String, Integer> index, int[][] neighbors, float[][] similarity,
-                              float[] popularity, int[][] days, long revision, Instant newestEvent, long events,
-                              int users, long buildMillis) {
-        this.days = days;
+                              float[] popularity, long revision, Instant newestEvent, long events, int users,
+                              long buildMillis) {
         this.itemIds = itemIds;
         this.index = index;
         this.neighbors = neighbors;
@@ -96,8 +94,8 @@ public final class CooccurrenceModel {
 
     /** A model of no events. */
     public static CooccurrenceModel empty() {
-        return new CooccurrenceModel(new String[0], Map.of(), new int[0][], new float[0][], new float[0], new int[0][],
-                0, Instant.EPOCH, 0, 0, 0);
+        return new CooccurrenceModel(new String[0], Map.of(), new int[0][], new float[0][], new float[0], 0,
+                Instant.EPOCH, 0, 0, 0);
     }
 
     /**
@@ -119,17 +117,12 @@ public final class CooccurrenceModel {
         Map<String, Integer> itemIndex = new HashMap<>();
         Map<String, Integer> userIndex = new HashMap<>();
         List<Map<Integer, Double>> byUser = new ArrayList<>();
-        List<List<Integer>> itemDays = new ArrayList<>();
         for (EventService.Event e : all) {
             double w = settings.weight(e, newest);
             if (w <= 0) {
                 continue;
             }
-            int item = itemIndex.computeIfAbsent(e.itemId(), k -> {
-                itemDays.add(new ArrayList<>());
-                return itemIndex.size();
-            });
-            itemDays.get(item).add((int) Math.floorDiv(e.at().getEpochSecond(), 86_400L));
+            int item = itemIndex.computeIfAbsent(e.itemId(), k -> itemIndex.size());
             int user = userIndex.computeIfAbsent(e.userId(), k -> {
                 byUser.add(new HashMap<>());
                 return userIndex.size();
@@ -189,8 +182,8 @@ public final class CooccurrenceModel {
         if ("ease".equals(settings.similarity())) {
             Ease.fit(userItems, userWeights, popularity, settings, neighbors, similarity, progress);
             progress.accept(1);
-            return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, sortedDays(itemDays),
-                    revision, newest, all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
+            return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, revision, newest,
+                    all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
         }
         float[] acc = new float[n];
         int[] touched = new int[n];
@@ -241,16 +234,8 @@ public final class CooccurrenceModel {
             }
         }
         progress.accept(1);
-        return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, sortedDays(itemDays), revision,
-                newest, all.size(), userItems.length, (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    private static int[][] sortedDays(List<List<Integer>> itemDays) {
-        int[][] days = new int[itemDays.size()][];
-        for (int i = 0; i < days.length; i++) {
-            days[i] = itemDays.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
-        }
-        return days;
+        return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, revision, newest, all.size(),
+                userItems.length, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Position of an item, or -1 when no event taught anything about it. */
@@ -279,29 +264,6 @@ public final class CooccurrenceModel {
     /** Sum of the item's (decayed) weights. */
     public float popularity(int item) {
         return popularity[item];
-    }
-
-    /**
-     * How many of the events that taught something about {@code item} happened in the {@code windowDays} days up to
-     * and including {@code day} (days since 1970-01-01, UTC): how much it was trending then.
-     */
-    public int trending(int item, int day, int windowDays) {
-        int[] d = days[item];
-        return upperBound(d, day) - upperBound(d, day - windowDays);
-    }
-
-    private static int upperBound(int[] sorted, int value) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= value) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /** Item positions, most popular first. */
