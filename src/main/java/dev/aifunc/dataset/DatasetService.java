@@ -273,7 +273,8 @@ public class DatasetService {
     private MappingIterator<JsonNode> iterator(Format format, InputStream body) throws IOException {
         if (format == Format.CSV) {
             CsvSchema schema = CsvSchema.emptySchema().withHeader();
-            return csv.readerFor(JsonNode.class).with(schema).readValues(body);
+            return csv.readerFor(JsonNode.class).with(schema)
+                    .with(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.SKIP_EMPTY_LINES).readValues(body);
         }
         return mapper.readerFor(JsonNode.class).readValues(mapper.getFactory().createParser(body)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));

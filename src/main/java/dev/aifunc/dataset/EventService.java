@@ -295,7 +295,11 @@ public class EventService {
             when = timestamp(node.get("timestamp"));
             if (when == null) {
                 mine.add(new Problem.FieldError(at + "timestamp", null,
-                        "must be ISO-8601 (2026-11-30T10:15:00Z) or epoch seconds/milliseconds, between 1970 and 9999"));
+                        "must be ISO-8601 with an offset (2026-11-30T10:15:00Z) or epoch seconds/milliseconds, from 1970",
+                        "1970 .. now + 24 h"));
+            } else if (when.isAfter(now.plus(java.time.Duration.ofHours(24)))) {
+                mine.add(new Problem.FieldError(at + "timestamp", null,
+                        "is more than 24 hours in the future; events happen in the past", "now + 24 h"));
             }
         }
         mine.forEach(error);

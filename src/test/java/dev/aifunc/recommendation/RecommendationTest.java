@@ -70,6 +70,7 @@ class RecommendationTest {
         // errors a user can act on
         Api.invoke("more-like-this", Map.of("itemId", "nope")).then().statusCode(422).body("field", equalTo("itemId"));
         Api.invoke("more-like-this", Map.of("topK", 3)).then().statusCode(422).body("field", equalTo("itemId"));
+        Api.invoke("more-like-this", Map.of("text", " \u200b ")).then().statusCode(422).body("field", equalTo("text"));
     }
 
     @Test
@@ -170,6 +171,15 @@ class RecommendationTest {
         Api.invoke("for-you", Map.of("userId", "stranger", "topK", 3, "category", "Romance")).then().statusCode(200)
                 .body("items.id", everyItem(org.hamcrest.Matchers.in(List.of("paris-letters", "summer-vows",
                         "second-chance", "rainy-kiss", "harbor-hearts", "moonlit-waltz", "wedding-crash", "starlight-diary"))));
+
+        // one inflated event cannot buy an item the top of everybody's list; events from the future are refused
+        given().contentType("application/json").body(Map.of("userId", "spammer", "itemId", "paper-fox", "weight", 1_000_000))
+                .post("/api/scenarios/for-you/events").then().statusCode(200);
+        given().contentType("application/json").body(Map.of("userId", "x", "itemId", "orbit-9", "timestamp", "9999-12-31T00:00:00Z"))
+                .post("/api/scenarios/for-you/events").then().statusCode(422).body("errors[0].field", equalTo("timestamp"));
+        awaitModel("for-you", "stranger", 3);
+        Api.invoke("for-you", Map.of("userId", "stranger", "topK", 3)).then().statusCode(200)
+                .body("items[0].id", equalTo("orbit-9"));
 
         // a broken event: nothing of the request is stored, and the field is named
         long before = given().get("/api/scenarios/for-you/events").then().statusCode(200).extract().jsonPath().getLong("events");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aifunc.problem.ProblemException;
 
 /** Reads a text field from an input that passed its schema, rejecting text with nothing visible in it. */
-final class TextInput {
+public final class TextInput {
 
     private TextInput() {
     }
@@ -14,7 +14,7 @@ final class TextInput {
      *
      * @throws ProblemException 422 when it holds no visible character
      */
-    static String require(JsonNode input, String field) {
+    public static String require(JsonNode input, String field) {
         String text = input.path(field).asText("");
         if (!hasVisibleCharacter(text)) {
             throw ProblemException.unprocessable("'" + field + "' must contain some text, not only white space or "

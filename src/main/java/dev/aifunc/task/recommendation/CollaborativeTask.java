@@ -100,6 +100,11 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
     }
 
     @Override
+    public String checkDatasetRow(String dataset, JsonNode row, JsonNode config) {
+        return ItemCatalog.checkRow(dataset, row);
+    }
+
+    @Override
     public State prepare(ScenarioSnapshot scenario) {
         JsonNode config = scenario.config();
         Map<String, Double> typeWeights = new HashMap<>();
@@ -180,7 +185,7 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
                     }
                 }
             }
-            int[] best = TopK.of(score, topK, j -> score[j] > 0 && !seen.contains(model.id(j)) && inCategory(state, model.id(j), category));
+            int[] best = TopK.of(score, topK, j -> score[j] > 0 && !seen.contains(model.id(j)) && recommendable(state, model.id(j), category));
             for (int j : best) {
                 String reasonItem = model.id(because[j]);
                 items.add(new Recommendation(model.id(j), title(state, model.id(j)), Math.round(score[j] * 10_000d) / 10_000d,
@@ -194,8 +199,10 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
                 break;
             }
             String id = model.id(j);
-            if (!seen.contains(id) && !chosen.contains(id) && inCategory(state, id, category)) {
-                items.add(new Recommendation(id, title(state, id), Math.round(model.popularity(j) * 10_000d) / 10_000d,
+            if (!seen.contains(id) && !chosen.contains(id) && recommendable(state, id, category)) {
+                // after personalized items, popular ones fill up with score 0: their order is by popularity
+                items.add(new Recommendation(id, title(state, id), strategyPopular(items)
+                        ? Math.round(model.popularity(j) * 10_000d) / 10_000d : 0,
                         category == null ? "Popular" : "Popular in " + category, null));
                 chosen.add(id);
             }
@@ -205,7 +212,7 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
                 break;
             }
             if (!seen.contains(item.id()) && !chosen.contains(item.id()) && model.indexOf(item.id()) < 0
-                    && (category == null || category.equals(item.category()))) {
+                    && (category == null || category.equalsIgnoreCase(item.category()))) {
                 items.add(new Recommendation(item.id(), item.title(), 0, "New in the catalogue", null));
                 chosen.add(item.id());
             }
@@ -246,12 +253,18 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
         return m;
     }
 
-    private static boolean inCategory(State state, String itemId, String category) {
-        if (category == null) {
-            return true;
+    /** True when a call may recommend the item: in the catalogue (when the scenario has one), and in the category. */
+    private static boolean recommendable(State state, String itemId, String category) {
+        if (state.catalog.size() == 0) {
+            return category == null;
         }
         int i = state.catalog.indexOf(itemId);
-        return i >= 0 && category.equals(state.catalog.get(i).category());
+        return i >= 0 && (category == null || category.equalsIgnoreCase(state.catalog.get(i).category()));
+    }
+
+    /** True while every item so far is a popular one (then popularity is the score). */
+    private static boolean strategyPopular(List<Recommendation> items) {
+        return items.stream().allMatch(r -> r.becauseOf() == null);
     }
 
     private static String title(State state, String itemId) {

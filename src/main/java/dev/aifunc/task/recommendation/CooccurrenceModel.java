@@ -14,7 +14,7 @@ import java.util.function.DoubleConsumer;
  * filtering recommendation algorithms", WWW 2001; Linden et al., "Amazon.com recommendations: item-to-item
  * collaborative filtering", 2003). Each event counts {@code typeWeight(type) x weight x 0.5^(age / halfLife)} for its
  * user and item, age measured from the newest event in the log; events whose weight is below {@code minWeight} (e.g.
- * low ratings) teach nothing. Item similarity is the cosine of two items' user-weight vectors; each item keeps its
+ * low ratings) teach nothing; a user's weights for an item are summed and counted as {@link #confidence}. Item similarity is the cosine of two items' user-weight vectors; each item keeps its
  * {@code neighbors} most similar items. Popularity is the sum of an item's weights. Immutable once built.
  */
 public final class CooccurrenceModel {
@@ -111,9 +111,11 @@ public final class CooccurrenceModel {
         events.accept(all::add);
         progress.accept(0.1);
         Instant newest = Instant.EPOCH;
+        Instant now = Instant.now();
         for (EventService.Event e : all) {
             newest = e.at().isAfter(newest) ? e.at() : newest;
         }
+        newest = newest.isAfter(now) ? now : newest; // the decay is measured from now at the latest
         Map<String, Integer> itemIndex = new HashMap<>();
         Map<String, Integer> userIndex = new HashMap<>();
         List<Map<Integer, Double>> byUser = new ArrayList<>();
@@ -143,7 +145,7 @@ public final class CooccurrenceModel {
             int k = 0;
             for (Map.Entry<Integer, Double> e : m.entrySet()) {
                 userItems[u][k] = e.getKey();
-                userWeights[u][k++] = e.getValue().floatValue();
+                userWeights[u][k++] = (float) confidence(e.getValue());
                 itemCount[e.getKey()]++;
             }
         }
@@ -163,7 +165,7 @@ public final class CooccurrenceModel {
                 float w = userWeights[u][k];
                 itemUsers[i][fill[i]] = u;
                 itemWeights[i][fill[i]++] = w;
-                popularity[i] += w;
+                popularity[i] += Math.min(1f, w); // one user adds at most 1
                 norm[i] += (double) w * w;
                 userTotal[u] += w;
             }
@@ -236,6 +238,16 @@ public final class CooccurrenceModel {
         progress.accept(1);
         return new CooccurrenceModel(ids, itemIndex, neighbors, similarity, popularity, revision, newest, all.size(),
                 userItems.length, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * How much a user's summed event weight for an item counts: {@code log2(1 + sum)}, 1 for a single event of weight
+     * 1, about 20 for a weight of a million: repeated or inflated events give diminishing returns (the confidence of
+     * Hu, Koren and Volinsky, "Collaborative filtering for implicit feedback datasets", ICDM 2008), so no single user
+     * or event can dominate an item.
+     */
+    static double confidence(double summedWeight) {
+        return Math.log1p(summedWeight) / Math.log(2);
     }
 
     /** Position of an item, or -1 when no event taught anything about it. */

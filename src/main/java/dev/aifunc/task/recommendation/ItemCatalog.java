@@ -27,6 +27,25 @@ public final class ItemCatalog {
         }
     }
 
+    /** Longest item id, in characters: the same limit as the ids of events and invoke inputs. */
+    public static final int MAX_ID_CHARS = 200;
+
+    /** Rules of an {@code items} row beyond the required columns: a message when it breaks one, else null. */
+    static String checkRow(String dataset, JsonNode row) {
+        if (!"items".equals(dataset)) {
+            return null;
+        }
+        if (row.path("id").asText().length() > MAX_ID_CHARS) {
+            return "column 'id' is longer than " + MAX_ID_CHARS + " characters";
+        }
+        for (String field : List.of("id", "title", "category", "description")) {
+            if (row.has(field) && !row.get(field).isValueNode()) {
+                return "column '" + field + "' must be text, not an object or array";
+            }
+        }
+        return null;
+    }
+
     /** The catalogue of these {@code items} rows (ids are unique: the upload checks it). */
     public static ItemCatalog of(List<JsonNode> rows) {
         List<Item> items = new ArrayList<>(rows.size());

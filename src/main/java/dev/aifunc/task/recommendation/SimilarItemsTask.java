@@ -65,6 +65,11 @@ public class SimilarItemsTask implements Task<SimilarItemsTask.State> {
     }
 
     @Override
+    public String checkDatasetRow(String dataset, JsonNode row, JsonNode config) {
+        return ItemCatalog.checkRow(dataset, row);
+    }
+
+    @Override
     public State prepare(ScenarioSnapshot scenario) {
         ItemCatalog catalog = ItemCatalog.of(scenario.datasetRows().apply("items"));
         String pack = LanguageRouting.pack(scenario, scenario.config().path("language").asText("en"));
@@ -102,14 +107,14 @@ public class SimilarItemsTask implements Task<SimilarItemsTask.State> {
             }
             q = state.vector(query);
         } else {
-            q = models.embedder(state.pack()).embed(input.get("text").asText());
+            q = models.embedder(state.pack()).embed(dev.aifunc.task.nlp.TextInput.require(input, "text"));
         }
+        // an explicit category wins; else sameCategory (from the input, or the config for item queries)
         String category = input.hasNonNull("category") ? input.get("category").asText() : null;
-        boolean sameCategory = input.path("sameCategory").asBoolean(state.scenario().config().path("sameCategory").asBoolean(false));
-        if (sameCategory) {
-            if (!byItem) {
-                throw ProblemException.unprocessable("sameCategory needs an itemId; with text, give category.", "sameCategory", null);
-            }
+        if (category == null && input.path("sameCategory").asBoolean(false) && !byItem) {
+            throw ProblemException.unprocessable("sameCategory needs an itemId; with text, give category.", "sameCategory", null);
+        }
+        if (category == null && byItem && input.path("sameCategory").asBoolean(state.scenario().config().path("sameCategory").asBoolean(false))) {
             category = catalog.get(query).category();
         }
         Set<String> excluded = new HashSet<>();
@@ -121,7 +126,7 @@ public class SimilarItemsTask implements Task<SimilarItemsTask.State> {
         float[] scores = scores(state, q);
         int self = query;
         String wanted = category;
-        int[] best = TopK.of(scores, topK, i -> i != self && (wanted == null || wanted.equals(catalog.get(i).category()))
+        int[] best = TopK.of(scores, topK, i -> i != self && (wanted == null || wanted.equalsIgnoreCase(catalog.get(i).category()))
                 && (excluded.isEmpty() || !excluded.contains(catalog.get(i).id())));
         List<Scored> items = new ArrayList<>(best.length);
         for (int i : best) {
