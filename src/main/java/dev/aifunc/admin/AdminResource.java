@@ -19,7 +19,9 @@ public class AdminResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(List<ScenarioDtos.View> scenarios, List<Template> templates);
+        static native TemplateInstance index(List<ScenarioDtos.View> scenarios, List<Template> templates, String user);
+
+        static native TemplateInstance login(boolean error, boolean signedOut);
     }
 
     private final ScenarioService scenarios;
@@ -33,7 +35,31 @@ public class AdminResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public TemplateInstance index() {
-        return Templates.index(scenarios.list(), catalog.all());
+    public TemplateInstance index(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        return Templates.index(scenarios.list(), catalog.all(), security.getUserPrincipal().getName());
     }
+
+    /** The sign-in form; it posts to Quarkus' form authentication ({@code /j_security_check}). */
+    @GET
+    @Path("login")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public TemplateInstance login(@jakarta.ws.rs.QueryParam("error") boolean error,
+                                  @jakarta.ws.rs.QueryParam("signed-out") boolean signedOut) {
+        return Templates.login(error, signedOut);
+    }
+
+    /** Signs out: the session cookie is expired and the browser goes back to the sign-in form. */
+    @jakarta.ws.rs.POST
+    @Path("logout")
+    @Operation(hidden = true)
+    public jakarta.ws.rs.core.Response logout() {
+        return jakarta.ws.rs.core.Response.seeOther(java.net.URI.create("/admin/login?signed-out=true"))
+                .cookie(new jakarta.ws.rs.core.NewCookie.Builder(SESSION_COOKIE).value("").path("/").maxAge(0)
+                        .httpOnly(true).sameSite(jakarta.ws.rs.core.NewCookie.SameSite.STRICT).build())
+                .build();
+    }
+
+    /** Name of the session cookie ({@code quarkus.http.auth.form.cookie-name}). */
+    static final String SESSION_COOKIE = "aifunc-session";
 }

@@ -2,24 +2,58 @@ package dev.aifunc.admin;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.aifunc.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The admin start page lists the scenarios and the template catalogue. */
+/**
+ * The admin portal: signing in (form login against the bcrypt-hashed account created at start-up), the start page
+ * with scenarios and templates, and signing out.
+ */
 @QuarkusTest
 class AdminPageTest {
 
+    /** Signs in as the test profile's admin and returns the session cookie. */
+    static String signIn() {
+        Response r = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("j_username", "admin").formParam("j_password", "test-admin-password")
+                .post("/j_security_check");
+        assertEquals(302, r.statusCode(), r.asString());
+        String cookie = r.getCookie("aifunc-session");
+        assertNotNull(cookie, "a session cookie after signing in");
+        return cookie;
+    }
+
     @Test
-    void listsScenariosAndTemplates() {
+    void signedOutVisitorsAreSentToTheSignInForm() {
+        given().redirects().follow(false).get("/admin").then().statusCode(302).header("Location", endsWith("/admin/login"));
+        given().get("/admin/login").then().statusCode(200).contentType("text/html")
+                .body(containsString("name=\"j_username\"")).body(containsString("type=\"password\""));
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("j_username", "admin").formParam("j_password", "wrong-password")
+                .post("/j_security_check").then().statusCode(302).header("Location", containsString("error=true"));
+        given().get("/admin/login?error=true").then().statusCode(200).body(containsString("do not match"));
+    }
+
+    @Test
+    void listsScenariosAndTemplatesAfterSigningInAndSignsOut() {
         Api.awaitReady();
         Api.recreate("admin-listed", "text-embedding", Map.of());
-        given().get("/admin").then().statusCode(200).contentType("text/html")
+        String session = signIn();
+        given().cookie("aifunc-session", session).get("/admin").then().statusCode(200).contentType("text/html")
+                .body(containsString("Signed in as <strong>admin</strong>"))
                 .body(containsString("admin-listed"))
                 .body(containsString("POST /api/scenarios/admin-listed/invoke"))
                 .body(containsString("FAQ matching"))
                 .body(containsString("Review sentiment"));
+        Response out = given().redirects().follow(false).cookie("aifunc-session", session).post("/admin/logout");
+        assertEquals(303, out.statusCode());
+        assertEquals("", out.getCookie("aifunc-session"), "the session cookie is cleared");
     }
 }
