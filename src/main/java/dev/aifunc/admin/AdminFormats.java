@@ -35,4 +35,37 @@ public final class AdminFormats {
         String type = image.startsWith("/9j/") ? "image/jpeg" : "image/png";
         return "data:" + type + ";base64," + image;
     }
+
+    /**
+     * The top-level fields of a JSON Schema for people: {@code "text: string, required"}, {@code "topK: integer"},
+     * with {@code one of a | b} for enums. Empty for a schema without properties.
+     */
+    static java.util.List<String> readableFields(com.fasterxml.jackson.databind.JsonNode schema) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (schema == null || !schema.path("properties").isObject()) {
+            return out;
+        }
+        java.util.Set<String> required = new java.util.HashSet<>();
+        schema.path("required").forEach(r -> required.add(r.asText()));
+        schema.get("properties").properties().forEach(p -> {
+            com.fasterxml.jackson.databind.JsonNode f = p.getValue();
+            String type;
+            if (f.has("enum")) {
+                java.util.List<String> values = new java.util.ArrayList<>();
+                f.get("enum").forEach(v -> values.add(v.asText()));
+                type = "one of " + String.join(" | ", values);
+            } else if ("array".equals(f.path("type").asText())) {
+                type = "list of " + f.path("items").path("type").asText("values");
+            } else if (f.path("type").isArray()) {
+                java.util.List<String> types = new java.util.ArrayList<>();
+                f.get("type").forEach(v -> types.add(v.asText()));
+                type = String.join(" or ", types);
+            } else {
+                type = f.path("type").asText("");
+                type = type.isEmpty() ? "value" : type;
+            }
+            out.add(p.getKey() + ": " + type + (required.contains(p.getKey()) ? ", required" : ""));
+        });
+        return out;
+    }
 }

@@ -19,7 +19,7 @@ public class AdminResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(List<ScenarioDtos.View> scenarios, List<Template> templates, String user);
+        static native TemplateInstance index(List<ScenarioDtos.View> scenarios, List<Gallery> gallery, String user);
 
         static native TemplateInstance login(boolean error, boolean signedOut);
     }
@@ -36,7 +36,26 @@ public class AdminResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
     public TemplateInstance index(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
-        return Templates.index(scenarios.list(), catalog.all(), security.getUserPrincipal().getName());
+        return Templates.index(scenarios.list(), gallery(catalog.all()), security.getUserPrincipal().getName());
+    }
+
+    /** One group of the template gallery: a kind of scenario and its templates. */
+    public record Gallery(String kind, String heading, String blurb, List<Template> templates) {
+    }
+
+    /** Templates grouped by kind, in the order vision, NLP, recommendation. */
+    static List<Gallery> gallery(List<Template> all) {
+        List<Gallery> groups = new java.util.ArrayList<>();
+        for (String[] k : new String[][] {
+                {"vision", "Vision", "Photos and scans in, structured results out."},
+                {"nlp", "Text (NLP)", "Sentences in: meaning, labels, answers."},
+                {"recommendation", "Recommendation", "Your catalogue and your users' events in: items for each user."}}) {
+            List<Template> ofKind = all.stream().filter(t -> k[0].equals(t.kind())).toList();
+            if (!ofKind.isEmpty()) {
+                groups.add(new Gallery(k[0], k[1], k[2], ofKind));
+            }
+        }
+        return groups;
     }
 
     /** The sign-in form; it posts to Quarkus' form authentication ({@code /j_security_check}). */

@@ -51,7 +51,12 @@ class AdminPageTest {
                 .body(containsString("admin-listed"))
                 .body(containsString("POST /api/scenarios/admin-listed/invoke"))
                 .body(containsString("FAQ matching"))
-                .body(containsString("Review sentiment"));
+                .body(containsString("Review sentiment"))
+                // the gallery groups templates by kind and shows their input and output fields
+                .body(containsString("id=\"kind-vision\"")).body(containsString("id=\"kind-nlp\""))
+                .body(containsString("id=\"kind-recommendation\""))
+                .body(containsString("<li>question: string, required</li>"))
+                .body(containsString("<li>strategy: one of personalized | popular, required</li>"));
         Response out = given().redirects().follow(false).cookie("aifunc-session", session).post("/admin/logout");
         assertEquals(303, out.statusCode());
         assertEquals("", out.getCookie("aifunc-session"), "the session cookie is cleared");
