@@ -22,14 +22,36 @@ public class AdminResource {
         static native TemplateInstance index(List<ScenarioDtos.View> scenarios, List<Gallery> gallery, String user);
 
         static native TemplateInstance login(boolean error, boolean signedOut);
+
+        static native TemplateInstance scenario(ScenarioDtos.View scenario, Template template,
+                                                List<ScenarioDtos.VersionView> versions, CallSnippets call, String user);
     }
 
     private final ScenarioService scenarios;
     private final TemplateCatalog catalog;
+    private final dev.aifunc.task.TaskRegistry tasks;
 
-    public AdminResource(ScenarioService scenarios, TemplateCatalog catalog) {
+    public AdminResource(ScenarioService scenarios, TemplateCatalog catalog, dev.aifunc.task.TaskRegistry tasks) {
         this.scenarios = scenarios;
         this.catalog = catalog;
+        this.tasks = tasks;
+    }
+
+    /** One scenario: its versions and how to call it. */
+    @GET
+    @Path("scenarios/{id}")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public TemplateInstance scenario(@jakarta.ws.rs.PathParam("id") String id,
+                                     @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri,
+                                     @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        ScenarioDtos.View view = scenarios.get(id).orElseThrow(() ->
+                dev.aifunc.problem.ProblemException.notFound("No scenario '" + id + "'."));
+        Template template = catalog.get(view.template()).orElseThrow();
+        boolean image = tasks.find(template.task()).map(dev.aifunc.task.Task::takesImage).orElse(false);
+        String base = uri.getBaseUri().toString().replaceAll("/+$", "");
+        return Templates.scenario(view, template, scenarios.versions(id).orElse(List.of()),
+                CallSnippets.of(base, id, template.exampleInput(), image), security.getUserPrincipal().getName());
     }
 
     @GET

@@ -57,6 +57,16 @@ class AdminPageTest {
                 .body(containsString("id=\"kind-recommendation\""))
                 .body(containsString("<li>question: string, required</li>"))
                 .body(containsString("<li>strategy: one of personalized | popular, required</li>"));
+        // the scenario page: how to call it, with the real URL and the template's example, and its versions
+        String page = given().cookie("aifunc-session", session).get("/admin/scenarios/admin-listed").then()
+                .statusCode(200).extract().asString()
+                .replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("/api/scenarios/admin-listed/invoke' "
+                + "-H 'Content-Type: application/json' -d '{\"text\":\"My parcel never arrived.\"}'"), "curl snippet");
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("json.dumps({\"text\": \"My parcel never arrived.\"})"),
+                "python snippet");
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("<span class=\"active\">active</span>"), "active version");
+        given().cookie("aifunc-session", session).get("/admin/scenarios/no-such-scenario").then().statusCode(404);
         Response out = given().redirects().follow(false).cookie("aifunc-session", session).post("/admin/logout");
         assertEquals(303, out.statusCode());
         assertEquals("", out.getCookie("aifunc-session"), "the session cookie is cleared");
