@@ -24,7 +24,8 @@ public class AdminResource {
         static native TemplateInstance login(boolean error, boolean signedOut);
 
         static native TemplateInstance scenario(ScenarioDtos.View scenario, Template template,
-                                                List<ScenarioDtos.VersionView> versions, CallSnippets call, String user);
+                                                List<ScenarioDtos.VersionView> versions, CallSnippets call, String user,
+                                                Comparison comparison, String message);
     }
 
     private final ScenarioService scenarios;
@@ -43,6 +44,9 @@ public class AdminResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
     public TemplateInstance scenario(@jakarta.ws.rs.PathParam("id") String id,
+                                     @jakarta.ws.rs.QueryParam("from") Integer from,
+                                     @jakarta.ws.rs.QueryParam("to") Integer to,
+                                     @jakarta.ws.rs.QueryParam("activated") Integer activated,
                                      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri,
                                      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
         ScenarioDtos.View view = scenarios.get(id).orElseThrow(() ->
@@ -50,8 +54,35 @@ public class AdminResource {
         Template template = catalog.get(view.template()).orElseThrow();
         boolean image = tasks.find(template.task()).map(dev.aifunc.task.Task::takesImage).orElse(false);
         String base = uri.getBaseUri().toString().replaceAll("/+$", "");
-        return Templates.scenario(view, template, scenarios.versions(id).orElse(List.of()),
-                CallSnippets.of(base, id, template.exampleInput(), image), security.getUserPrincipal().getName());
+        List<ScenarioDtos.VersionView> versions = scenarios.versions(id).orElse(List.of());
+        Comparison comparison = null;
+        if (versions.size() > 1) {
+            int a = from != null ? from : versions.size() - 1;
+            int b = to != null ? to : versions.size();
+            ScenarioDtos.VersionView va = versions.stream().filter(v -> v.version() == a).findFirst().orElse(null);
+            ScenarioDtos.VersionView vb = versions.stream().filter(v -> v.version() == b).findFirst().orElse(null);
+            if (va != null && vb != null) {
+                comparison = new Comparison(a, b, ConfigDiff.of(va.config(), vb.config()));
+            }
+        }
+        return Templates.scenario(view, template, versions, CallSnippets.of(base, id, template.exampleInput(), image),
+                security.getUserPrincipal().getName(), comparison,
+                activated == null ? null : "Version v" + activated + " is now active: calls are answered by it.");
+    }
+
+    /** The config changes from version {@code from} to version {@code to}. */
+    public record Comparison(int from, int to, List<ConfigDiff.Change> changes) {
+    }
+
+    /** Activates a version (rollback or roll forward) from the versions table, then shows the scenario again. */
+    @jakarta.ws.rs.POST
+    @Path("scenarios/{id}/activate")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public jakarta.ws.rs.core.Response activate(@jakarta.ws.rs.PathParam("id") String id,
+                                                @jakarta.ws.rs.FormParam("version") int version) {
+        scenarios.activate(id, version, null);
+        return jakarta.ws.rs.core.Response.seeOther(java.net.URI.create("/admin/scenarios/" + id + "?activated=" + version)).build();
     }
 
     @GET

@@ -67,6 +67,19 @@ class AdminPageTest {
                 "python snippet");
         org.junit.jupiter.api.Assertions.assertTrue(page.contains("<span class=\"active\">active</span>"), "active version");
         given().cookie("aifunc-session", session).get("/admin/scenarios/no-such-scenario").then().statusCode(404);
+
+        // a second version: the page shows what changed, and v1 can be activated again (rollback)
+        given().contentType("application/json").body(Map.of("name", "admin-listed", "config", Map.of("language", "zh")))
+                .put("/api/scenarios/admin-listed").then().statusCode(200);
+        String diff = given().cookie("aifunc-session", session).get("/admin/scenarios/admin-listed").then().statusCode(200)
+                .extract().asString().replace("&quot;", "\"");
+        org.junit.jupiter.api.Assertions.assertTrue(diff.contains("What changed from v1 to v2"), "diff heading");
+        org.junit.jupiter.api.Assertions.assertTrue(diff.contains("<tr class=\"diff-added\"><td><code>language</code></td><td>added</td><td></td><td><code>\"zh\"</code></td></tr>"),
+                "the added language field");
+        given().redirects().follow(false).cookie("aifunc-session", session).contentType("application/x-www-form-urlencoded")
+                .formParam("version", 1).post("/admin/scenarios/admin-listed/activate")
+                .then().statusCode(303).header("Location", endsWith("/admin/scenarios/admin-listed?activated=1"));
+        given().get("/api/scenarios/admin-listed").then().statusCode(200).body("version", org.hamcrest.Matchers.equalTo(1));
         Response out = given().redirects().follow(false).cookie("aifunc-session", session).post("/admin/logout");
         assertEquals(303, out.statusCode());
         assertEquals("", out.getCookie("aifunc-session"), "the session cookie is cleared");
