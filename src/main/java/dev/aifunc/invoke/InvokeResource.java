@@ -67,8 +67,13 @@ public class InvokeResource {
     @APIResponse(responseCode = "415", description = "Not an image, or the scenario takes JSON", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "No image part, too many pixels, truncated image", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public Response invokeMultipart(@PathParam("id") String id, @HeaderParam("Accept") String accept,
+                                    @HeaderParam("Content-Type") String contentType,
                                     org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput form)
             throws java.io.IOException {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            // a body without Content-Type lands here; say what to send instead of "no image part"
+            requireJson(contentType);
+        }
         com.fasterxml.jackson.databind.node.ObjectNode fields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         byte[] image = null;
         for (var entry : form.getValues().entrySet()) {
@@ -86,6 +91,7 @@ public class InvokeResource {
             }
         }
         if (image == null) {
+            service.requireImageTask(id); // a text scenario: 415, not "no image part"
             throw ProblemException.unprocessable("The form has no 'image' part.", "image", null);
         }
         return imageResponse(service.invokeImage(id, fields, image), accept);

@@ -83,11 +83,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      */
     public Result invokeImage(String scenarioId, com.fasterxml.jackson.databind.node.ObjectNode fields, byte[] image) {
         long t0 = System.nanoTime();
-        ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
-        if (!runtime.task().takesImage()) {
-            throw new ProblemException(415, "Unsupported Media Type", "Scenario '" + scenarioId + "' takes "
-                    + "application/json, not an image.", "Content-Type", null, null, null);
-        }
+        ScenarioRuntimes.Runtime runtime = requireImageTask(scenarioId);
         coerce(fields, runtime.snapshot().template().inputSchema());
         com.fasterxml.jackson.databind.node.ObjectNode withImage = fields.deepCopy();
         withImage.put("image", "(binary)");
@@ -96,6 +92,20 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             throw invalid(errors);
         }
         return runImage(runtime, fields, image, t0);
+    }
+
+    /**
+     * The runtime of a scenario that takes images.
+     *
+     * @throws ProblemException 404 unknown scenario; 415 when its template takes JSON, not an image
+     */
+    public ScenarioRuntimes.Runtime requireImageTask(String scenarioId) {
+        ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
+        if (!runtime.task().takesImage()) {
+            throw new ProblemException(415, "Unsupported Media Type", "Scenario '" + scenarioId + "' takes "
+                    + "application/json, not an image or a form.", "Content-Type", null, null, null);
+        }
+        return runtime;
     }
 
     /**

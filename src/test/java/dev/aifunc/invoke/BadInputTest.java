@@ -139,6 +139,21 @@ class BadInputTest {
     }
 
     @Test
+    void noContentTypeAtAllIsA415() throws Exception {
+        // java.net.http sends no Content-Type unless told to (RestAssured always adds one)
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                                + "/api/scenarios/" + ID + "/invoke"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\": \"hello\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        org.junit.jupiter.api.Assertions.assertEquals(415, response.statusCode(), response.body());
+        org.junit.jupiter.api.Assertions.assertTrue(response.body().contains("\"field\":\"Content-Type\""), response.body());
+        // a form sent to a text scenario: also 415, naming what it takes
+        problem(given().multiPart("text", "hello").post("/api/scenarios/" + ID + "/invoke"), 415)
+                .body("field", equalTo("Content-Type"));
+    }
+
+    @Test
     void emptyAndOversizedBatches() {
         problem(given().contentType("application/json").body(Map.of("inputs", List.of()))
                 .post("/api/scenarios/" + ID + "/invoke-batch"), 422).body("field", equalTo("inputs"));
