@@ -77,13 +77,14 @@ public class DatasetResource {
 
     private static DatasetService.Format format(String contentType) {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
-        return switch (type) {
-            case "text/csv" -> DatasetService.Format.CSV;
-            case "application/x-ndjson", "application/jsonl", "application/jsonlines", "application/json-lines" ->
-                    DatasetService.Format.JSON_LINES;
-            default -> throw new ProblemException(415, "Unsupported Media Type",
-                    "Upload datasets as text/csv (with a header row) or application/x-ndjson (JSON Lines); got "
-                            + (type.isEmpty() ? "no Content-Type" : type) + ".", "Content-Type", null, null, null);
-        };
+        if (type.equals("text/csv")) {
+            return DatasetService.Format.CSV;
+        }
+        if (DatasetService.isJsonLines(type)) {
+            return DatasetService.Format.JSON_LINES;
+        }
+        throw new ProblemException(415, "Unsupported Media Type",
+                "Upload datasets as text/csv (with a header row) or application/x-ndjson (JSON Lines); got "
+                        + (type.isEmpty() ? "no Content-Type" : type) + ".", "Content-Type", null, null, null);
     }
 }

@@ -77,19 +77,7 @@ public class DatasetService {
         try (Connection c = dataSource.getConnection()) {
             long revision;
             dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dataset (scenario_id, name, revision, row_count, updated_at) VALUES (?, ?, 1, ?, ?) "
-                            + "ON CONFLICT (scenario_id, name) DO UPDATE SET revision = dataset.revision + 1, "
-                            + "row_count = EXCLUDED.row_count, updated_at = EXCLUDED.updated_at RETURNING revision")) {
-                ps.setString(1, scenarioId);
-                ps.setString(2, name);
-                ps.setInt(3, rows.size());
-                ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    revision = rs.getLong(1);
-                }
-            }
+            revision = bumpRevision(c, scenarioId, name, rows.size());
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset_row WHERE scenario_id = ? AND name = ?")) {
                 ps.setString(1, scenarioId);
                 ps.setString(2, name);
@@ -116,6 +104,37 @@ public class DatasetService {
             throw new IllegalStateException("storing dataset " + name + " failed", e);
         }
     }
+
+    /**
+     * Records a new revision of a scenario's dataset (creating its row at revision 1), so every replica prepares the
+     * scenario again on its next call. Also used for data kept outside {@code dataset_row}, such as an uploaded model.
+     *
+     * @param rowCount the dataset's row count after the change
+     * @return the new revision
+     */
+    public static long bumpRevision(Connection c, String scenarioId, String name, int rowCount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO dataset (scenario_id, name, revision, row_count, updated_at) VALUES (?, ?, 1, ?, ?) "
+                        + "ON CONFLICT (scenario_id, name) DO UPDATE SET revision = dataset.revision + 1, "
+                        + "row_count = EXCLUDED.row_count, updated_at = EXCLUDED.updated_at RETURNING revision")) {
+            ps.setString(1, scenarioId);
+            ps.setString(2, name);
+            ps.setInt(3, rowCount);
+            ps.setTimestamp(4, Timestamp.from(Instant.now()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Whether a media type (lower case, without parameters) is one of the names JSON Lines goes by. */
+    public static boolean isJsonLines(String mediaType) {
+        return JSON_LINES_TYPES.contains(mediaType);
+    }
+
+    private static final java.util.Set<String> JSON_LINES_TYPES = java.util.Set.of("application/x-ndjson",
+            "application/jsonl", "application/jsonlines", "application/json-lines");
 
     /** Summary of a dataset, if the scenario has it. */
     public Optional<Summary> describe(String scenarioId, String name) {

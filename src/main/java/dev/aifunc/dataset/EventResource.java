@@ -50,15 +50,14 @@ public class EventResource {
                                             byte[] body) {
         ScenarioRuntimes.Runtime runtime = takingEvents(id);
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
-        boolean jsonLines = switch (type) {
-            case "application/json" -> false;
-            case "application/x-ndjson", "application/jsonl", "application/jsonlines", "application/json-lines" -> true;
-            default -> throw new ProblemException(415, "Unsupported Media Type", "Send events as application/json "
+        boolean jsonLines = DatasetService.isJsonLines(type);
+        if (!jsonLines && !type.equals("application/json")) {
+            throw new ProblemException(415, "Unsupported Media Type", "Send events as application/json "
                     + "or application/x-ndjson (JSON Lines); got " + (type.isEmpty() ? "no Content-Type" : type) + ".",
                     "Content-Type", null, null, null);
-        };
+        }
         EventService.AppendResult result = events.append(id, events.parse(body, jsonLines));
-        runtime.task().status(runtime.state()); // lets the task notice the new revision and start learning from it
+        runtime.task().status(runtime.state()); // asking for the status starts relearning from the new revision now
         return result;
     }
 

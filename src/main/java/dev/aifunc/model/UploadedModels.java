@@ -96,13 +96,7 @@ public class UploadedModels {
                 ps.setString(6, labels);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dataset (scenario_id, name, revision, row_count, updated_at) VALUES (?, 'model', 1, 0, ?) "
-                            + "ON CONFLICT (scenario_id, name) DO UPDATE SET revision = dataset.revision + 1, updated_at = EXCLUDED.updated_at")) {
-                ps.setString(1, scenarioId);
-                ps.setTimestamp(2, Timestamp.from(now));
-                ps.executeUpdate();
-            }
+            dev.aifunc.dataset.DatasetService.bumpRevision(c, scenarioId, "model", 0);
         } catch (SQLException e) {
             throw new IllegalStateException("storing the model failed", e);
         }
@@ -124,11 +118,7 @@ public class UploadedModels {
                 removed = ps.executeUpdate();
             }
             if (removed > 0) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE dataset SET revision = revision + 1, updated_at = now() WHERE scenario_id = ? AND name = 'model'")) {
-                    ps.setString(1, scenarioId);
-                    ps.executeUpdate();
-                }
+                dev.aifunc.dataset.DatasetService.bumpRevision(c, scenarioId, "model", 0);
             }
             return removed > 0;
         } catch (SQLException e) {
@@ -156,17 +146,23 @@ public class UploadedModels {
      * @throws ProblemException 409 when the scenario has no model yet
      */
     public OnnxModel forScenario(String scenarioId) {
-        String sql = "SELECT sha256, content FROM scenario_model WHERE scenario_id = ?";
+        // the hash first: the bytes (up to 64 MiB) are read only when this replica has not loaded that model yet
+        String sha = describe(scenarioId).map(Summary::sha256).orElseThrow(() -> new ProblemException(409, "Conflict",
+                "Scenario '" + scenarioId + "' has no model yet: upload one with PUT /api/scenarios/" + scenarioId
+                        + "/model.", "model", null, null, null));
+        OnnxModel model = loaded.get(sha);
+        if (model != null) {
+            return model;
+        }
+        String sql = "SELECT content FROM scenario_model WHERE scenario_id = ? AND sha256 = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, scenarioId);
+            ps.setString(2, sha);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new ProblemException(409, "Conflict", "Scenario '" + scenarioId + "' has no model yet: "
-                            + "upload one with PUT /api/scenarios/" + scenarioId + "/model.", "model", null, null, null);
+                if (!rs.next()) { // replaced between the two reads: load the newest
+                    return forScenario(scenarioId);
                 }
-                String sha = rs.getString(1);
-                OnnxModel model = loaded.get(sha);
-                return model != null ? model : model(sha, rs.getBytes(2));
+                return model(sha, rs.getBytes(1));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the model failed", e);

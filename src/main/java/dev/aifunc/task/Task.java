@@ -50,7 +50,8 @@ public interface Task<S> {
 
     /**
      * What the task's learned state looks like now (e.g. which event revision a model was built from, whether a
-     * rebuild runs and how far it is); null when the task has nothing to report.
+     * rebuild runs and how far it is); null when the task has nothing to report. Asking may start a rebuild when the
+     * task's data grew since its last one.
      */
     default Object status(S state) {
         return null;

@@ -146,7 +146,7 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
         List<EventService.Event> history = events.ofUser(state.scenario.scenarioId(), userId);
         Set<String> seen = new HashSet<>();
         history.forEach(e -> seen.add(e.itemId()));
-        // newest first, bounded
+        // the newest MAX_HISTORY events, oldest first
         List<EventService.Event> recent = history.subList(Math.max(0, history.size() - MAX_HISTORY), history.size());
         Instant reference = model.newestEvent();
         for (EventService.Event e : recent) {
@@ -201,7 +201,7 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
             String id = model.id(j);
             if (!seen.contains(id) && !chosen.contains(id) && recommendable(state, id, category)) {
                 // after personalized items, popular ones fill up with score 0: their order is by popularity
-                items.add(new Recommendation(id, title(state, id), strategyPopular(items)
+                items.add(new Recommendation(id, title(state, id), "popular".equals(strategy)
                         ? Math.round(model.popularity(j) * 10_000d) / 10_000d : 0,
                         category == null ? "Popular" : "Popular in " + category, null));
                 chosen.add(id);
@@ -212,7 +212,7 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
                 break;
             }
             if (!seen.contains(item.id()) && !chosen.contains(item.id()) && model.indexOf(item.id()) < 0
-                    && (category == null || category.equalsIgnoreCase(item.category()))) {
+                    && recommendable(state, item.id(), category)) {
                 items.add(new Recommendation(item.id(), item.title(), 0, "New in the catalogue", null));
                 chosen.add(item.id());
             }
@@ -262,10 +262,6 @@ public class CollaborativeTask implements Task<CollaborativeTask.State> {
         return i >= 0 && (category == null || category.equalsIgnoreCase(state.catalog.get(i).category()));
     }
 
-    /** True while every item so far is a popular one (then popularity is the score). */
-    private static boolean strategyPopular(List<Recommendation> items) {
-        return items.stream().allMatch(r -> r.becauseOf() == null);
-    }
 
     private static String title(State state, String itemId) {
         int i = state.catalog.indexOf(itemId);

@@ -255,10 +255,12 @@ public final class CooccurrenceModel {
         return index.getOrDefault(itemId, -1);
     }
 
+    /** Number of items that events taught something about. */
     public int items() {
         return itemIds.length;
     }
 
+    /** The id of the item at a position. */
     public String id(int item) {
         return itemIds[item];
     }
@@ -293,18 +295,22 @@ public final class CooccurrenceModel {
         return newestEvent;
     }
 
+    /** When this model was built. */
     public Instant builtAt() {
         return builtAt;
     }
 
+    /** Events read to build it (those that taught nothing included). */
     public long events() {
         return events;
     }
 
+    /** Users with at least one event that taught something. */
     public int users() {
         return users;
     }
 
+    /** Build time in ms. */
     public long buildMillis() {
         return buildMillis;
     }

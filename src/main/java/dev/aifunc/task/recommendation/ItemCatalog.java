@@ -88,10 +88,12 @@ public final class ItemCatalog {
         }
     }
 
+    /** Number of items. */
     public int size() {
         return items.size();
     }
 
+    /** The item at position {@code i} (upload order), 0 ≤ i < {@link #size()}. */
     public Item get(int i) {
         return items.get(i);
     }
@@ -101,6 +103,7 @@ public final class ItemCatalog {
         return index.getOrDefault(id, -1);
     }
 
+    /** All items in upload order. */
     public List<Item> items() {
         return items;
     }
