@@ -34,6 +34,14 @@ public class Main {
             // Runs after Quarkus' own shutdown on SIGTERM too; close() is idempotent.
             Runtime.getRuntime().addShutdownHook(new Thread(server::closeQuietly, "embedded-postgres-stop"));
         }
+        if (System.getProperty("quarkus.http.auth.session.encryption-key") == null
+                && System.getenv("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY") == null) {
+            // Quarkus would make one too, but it logs it; a session key in a log lets its readers forge sign-ins
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            System.setProperty("quarkus.http.auth.session.encryption-key",
+                    java.util.Base64.getEncoder().encodeToString(key));
+        }
         Quarkus.run(args);
         if (embedded != null) {
             embedded.closeQuietly();
