@@ -68,4 +68,13 @@ public final class AdminFormats {
         });
         return out;
     }
+
+    /** One cell of a dataset row for a table: the field's text (JSON for non-text values), empty when absent. */
+    static String cell(com.fasterxml.jackson.databind.JsonNode row, String column) {
+        com.fasterxml.jackson.databind.JsonNode v = row == null ? null : row.get(column);
+        if (v == null || v.isNull()) {
+            return "";
+        }
+        return v.isValueNode() ? v.asText() : v.toString();
+    }
 }

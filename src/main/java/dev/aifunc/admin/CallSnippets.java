@@ -2,6 +2,7 @@ package dev.aifunc.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 
 /**
  * The "Call it" panel of a scenario: the exact request to invoke it, in curl, Java (java.net.http), JavaScript
@@ -73,6 +74,23 @@ public record CallSnippets(String curl, String java, String javascript, String p
                                                  headers={"Content-Type": "application/json"}, method="POST")
                 result = json.load(urllib.request.urlopen(request))
                 """.formatted(url, python(exampleInput)));
+    }
+
+    /**
+     * The example invoke body pretty-printed for people, with an image's base64 shortened to
+     * {@code "<image: 2,840 base64 characters>"}.
+     */
+    public static String exampleBody(JsonNode exampleInput) {
+        if (exampleInput == null || !exampleInput.isObject()) {
+            return "{}";
+        }
+        ObjectNode copy = ((ObjectNode) exampleInput).deepCopy();
+        JsonNode image = copy.get("image");
+        if (image != null && image.isTextual() && image.asText().length() > 80) {
+            copy.put("image", "<image: " + String.format(Locale.ROOT, "%,d", image.asText().length())
+                    + " base64 characters>");
+        }
+        return copy.toPrettyString();
     }
 
     /** A JSON value as a Python literal (true/false/null become True/False/None). */

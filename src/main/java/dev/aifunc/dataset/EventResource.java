@@ -27,11 +27,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class EventResource {
 
     private final EventService events;
-    private final ScenarioRuntimes runtimes;
+    private final EventImport intake;
 
-    public EventResource(EventService events, ScenarioRuntimes runtimes) {
+    public EventResource(EventService events, EventImport intake) {
         this.events = events;
-        this.runtimes = runtimes;
+        this.intake = intake;
     }
 
     @POST
@@ -48,7 +48,7 @@ public class EventResource {
     @APIResponse(responseCode = "422", description = "A scenario that takes no events, or broken event fields (all named); nothing stored", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public EventService.AppendResult append(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
                                             byte[] body) {
-        ScenarioRuntimes.Runtime runtime = takingEvents(id);
+        intake.takingEvents(id);
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
         boolean jsonLines = DatasetService.isJsonLines(type);
         if (!jsonLines && !type.equals("application/json")) {
@@ -56,9 +56,7 @@ public class EventResource {
                     + "or application/x-ndjson (JSON Lines); got " + (type.isEmpty() ? "no Content-Type" : type) + ".",
                     "Content-Type", null, null, null);
         }
-        EventService.AppendResult result = events.append(id, events.parse(body, jsonLines));
-        runtime.task().status(runtime.state()); // asking for the status starts relearning from the new revision now
-        return result;
+        return intake.append(id, body, jsonLines);
     }
 
     @GET
@@ -66,7 +64,7 @@ public class EventResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
     @APIResponse(responseCode = "404", description = "Unknown scenario", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public Map<String, Object> get(@PathParam("id") String id) {
-        ScenarioRuntimes.Runtime runtime = takingEvents(id);
+        ScenarioRuntimes.Runtime runtime = intake.takingEvents(id);
         EventService.Stats stats = events.stats(id);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("events", stats.events());
@@ -76,14 +74,5 @@ public class EventResource {
         out.put("lastEventAt", stats.lastEventAt());
         out.put("model", runtime.task().status(runtime.state()));
         return out;
-    }
-
-    private ScenarioRuntimes.Runtime takingEvents(String id) {
-        ScenarioRuntimes.Runtime runtime = runtimes.runtime(id, null);
-        if (!runtime.task().takesEvents()) {
-            throw ProblemException.unprocessable("Scenario '" + id + "' (template '" + runtime.snapshot().template().id()
-                    + "') does not learn from events; personalized-recommendations does.", "id", null);
-        }
-        return runtime;
     }
 }

@@ -180,6 +180,15 @@ public class ScenarioService {
         }
     }
 
+    /**
+     * Checks a config against a template without saving anything (the portal's form shows every problem at once).
+     *
+     * @throws ProblemException 422 naming each field that breaks the config schema or the task's rules
+     */
+    public void checkConfig(Template template, JsonNode config) {
+        validConfig(template, config);
+    }
+
     private JsonNode validConfig(Template template, JsonNode config) {
         JsonNode given = config == null || config.isNull() ? JsonNodeFactory.instance.objectNode() : config;
         if (!given.isObject()) {

@@ -48,6 +48,7 @@ class AdminPageTest {
         String session = signIn();
         given().cookie("aifunc-session", session).get("/admin").then().statusCode(200).contentType("text/html")
                 .body(containsString("Signed in as <strong>admin</strong>"))
+                .body(containsString("href=\"/admin/scenarios/new?template=review-sentiment\""))
                 .body(containsString("admin-listed"))
                 .body(containsString("POST /api/scenarios/admin-listed/invoke"))
                 .body(containsString("FAQ matching"))
@@ -76,11 +77,13 @@ class AdminPageTest {
         org.junit.jupiter.api.Assertions.assertTrue(diff.contains("What changed from v1 to v2"), "diff heading");
         org.junit.jupiter.api.Assertions.assertTrue(diff.contains("<tr class=\"diff-added\"><td><code>language</code></td><td>added</td><td></td><td><code>\"zh\"</code></td></tr>"),
                 "the added language field");
+        String token = dev.aifunc.support.Portal.csrfToken(session, "/admin/scenarios/admin-listed");
         given().redirects().follow(false).cookie("aifunc-session", session).contentType("application/x-www-form-urlencoded")
-                .formParam("version", 1).post("/admin/scenarios/admin-listed/activate")
+                .formParam("csrf-token", token).formParam("version", 1).post("/admin/scenarios/admin-listed/activate")
                 .then().statusCode(303).header("Location", endsWith("/admin/scenarios/admin-listed?activated=1"));
         given().get("/api/scenarios/admin-listed").then().statusCode(200).body("version", org.hamcrest.Matchers.equalTo(1));
-        Response out = given().redirects().follow(false).cookie("aifunc-session", session).post("/admin/logout");
+        Response out = given().redirects().follow(false).cookie("aifunc-session", session)
+                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", token).post("/admin/logout");
         assertEquals(303, out.statusCode());
         assertEquals("", out.getCookie("aifunc-session"), "the session cookie is cleared");
     }
