@@ -32,6 +32,9 @@ class PortalBrowserTest {
     @TestHTTPResource("/")
     URL base;
 
+    @jakarta.inject.Inject
+    dev.aifunc.usage.UsageRecorder usage;
+
     @Test
     void fromTheGalleryToAWorkingScenarioAndBack() {
         Api.awaitReady();
@@ -109,6 +112,22 @@ class PortalBrowserTest {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-report"), "2 rows stored in 'examples'"));
             browser.screenshot("11-datasets-uploaded");
             given().get("/api/scenarios/e2e-reviews/datasets/examples").then().statusCode(200).body("rows", equalTo(2));
+
+            // the Usage tab: calls made through the API, drawn as charts
+            for (int i = 0; i < 5; i++) {
+                Api.invoke("e2e-reviews", java.util.Map.of("text", REVIEW)).then().statusCode(200);
+            }
+            Api.invoke("e2e-reviews", java.util.Map.of("text", "")).then().statusCode(422);
+            try {
+                usage.flush();
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+            d.findElement(By.linkText("Usage")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-calls canvas")));
+            assertEquals("6", d.findElement(By.id("total-calls")).getText());
+            assertEquals("1", d.findElement(By.id("total-errors")).getText());
+            browser.screenshot("11b-usage");
 
             // a phone-sized window: the same pages, one column
             browser.resize(390, 844);

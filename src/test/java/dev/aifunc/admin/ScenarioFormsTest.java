@@ -185,4 +185,21 @@ class ScenarioFormsTest {
                 .post("/admin/scenarios/play-sentiment/playground").then().statusCode(422).extract().asString();
         assertTrue(empty.contains("id=\"error-input-text\""), "message beside the text field");
     }
+
+    @Test
+    void browsersGetErrorPagesInPlainWordsAndApiClientsGetProblems() {
+        String session = Portal.signIn();
+        given().cookie(Portal.SESSION, session).accept("text/html,application/xhtml+xml").get("/admin/scenarios/gone-away")
+                .then().statusCode(404).contentType("text/html")
+                .body(containsString("<h2 id=\"error-title\">Not found</h2>"))
+                .body(containsString("No scenario &#39;gone-away&#39;."))
+                .body(containsString("href=\"/admin\">Back to the scenarios</a>"));
+        given().cookie(Portal.SESSION, session).accept("text/html").contentType("application/x-www-form-urlencoded")
+                .formParam("version", "1").post("/admin/scenarios/gone-away/activate")
+                .then().statusCode(403).contentType("text/html").body(containsString("This action was not allowed"));
+        given().cookie(Portal.SESSION, session).accept("*/*").get("/admin/scenarios/gone-away") // curl's default
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+        given().cookie(Portal.SESSION, session).accept("text/html").get("/admin/templates-that-do-not-exist")
+                .then().statusCode(404).contentType("text/html");
+    }
 }

@@ -1,0 +1,58 @@
+package dev.aifunc.usage;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * Hands every answered {@code POST /api/scenarios/{id}/invoke} and {@code /invoke-batch} to the
+ * {@link UsageRecorder}: scenario, the version from {@code X-Scenario-Version}, status, time in the service (ms, from
+ * the request filter to the response filter) and the body size from {@code Content-Length} (0 when the body was
+ * chunked).
+ */
+public class UsageFilter {
+
+    private static final Pattern INVOKE = Pattern.compile("^/api/scenarios/([^/]+)/invoke(-batch)?/?$");
+    private static final String STARTED = "aifunc.usage.started";
+    private static final String ARRIVED = "aifunc.usage.arrived";
+
+    @Inject
+    UsageRecorder recorder;
+
+    @ServerRequestFilter(preMatching = true)
+    public void arrived(ContainerRequestContext request) {
+        if ("POST".equals(request.getMethod()) && INVOKE.matcher(request.getUriInfo().getPath()).matches()) {
+            request.setProperty(STARTED, System.nanoTime());
+            request.setProperty(ARRIVED, Instant.now());
+        }
+    }
+
+    @ServerResponseFilter
+    public void answered(ContainerRequestContext request, ContainerResponseContext response) {
+        Object started = request.getProperty(STARTED);
+        if (!(started instanceof Long t0)) {
+            return;
+        }
+        Matcher m = INVOKE.matcher(request.getUriInfo().getPath());
+        if (!m.matches()) {
+            return;
+        }
+        Integer version = null;
+        Object header = response.getHeaders().getFirst("X-Scenario-Version");
+        if (header != null) {
+            try {
+                version = Integer.valueOf(header.toString());
+            } catch (NumberFormatException e) {
+                version = null;
+            }
+        }
+        long bytes = Math.max(0, request.getLength());
+        recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(),
+                (System.nanoTime() - t0) / 1e6, bytes, null, (Instant) request.getProperty(ARRIVED)));
+    }
+}
