@@ -207,7 +207,7 @@ public class DatasetPagesResource {
     }
 
     private ScenarioDtos.View scenario(String id) {
-        return scenarios.get(id).orElseThrow(() -> ProblemException.notFound("No scenario '" + id + "'."));
+        return scenarios.require(id);
     }
 
     /** CSV or JSON Lines, from the file name, else from the part's content type. */

@@ -150,7 +150,7 @@ public class PlaygroundResource {
             }
             String problem = e.status() == 503 ? "The model is still loading; try again in a few seconds."
                     : "The scenario refused this input (" + e.status() + " " + p.title() + "): " + e.getMessage();
-            return Response.status(e.status() == 503 ? 503 : 422).entity(page(scenario, template, input, fieldErrors,
+            return Response.status(e.status()).entity(page(scenario, template, input, fieldErrors,
                     null, problem, note, null, scenario.version())).build();
         }
     }
@@ -176,7 +176,7 @@ public class PlaygroundResource {
     }
 
     private ScenarioDtos.View scenario(String id) {
-        return scenarios.get(id).orElseThrow(() -> ProblemException.notFound("No scenario '" + id + "'."));
+        return scenarios.require(id);
     }
 
     /** The media type of image bytes by their signature, for the {@code data:} URL. */

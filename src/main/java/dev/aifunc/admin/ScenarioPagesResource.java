@@ -95,8 +95,7 @@ public class ScenarioPagesResource {
                                      @jakarta.ws.rs.QueryParam("activated") Integer activated,
                                      @jakarta.ws.rs.QueryParam("saved") Integer saved,
                                      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
-        ScenarioDtos.View view = scenarios.get(id).orElseThrow(() ->
-                dev.aifunc.problem.ProblemException.notFound("No scenario '" + id + "'."));
+        ScenarioDtos.View view = scenarios.require(id);
         Template template = catalog.get(view.template()).orElseThrow();
         boolean image = tasks.find(template.task()).map(dev.aifunc.task.Task::takesImage).orElse(false);
         String base = uri.getBaseUri().toString().replaceAll("/+$", "");
@@ -254,7 +253,7 @@ public class ScenarioPagesResource {
     }
 
     private ScenarioDtos.View scenario(String id) {
-        return scenarios.get(id).orElseThrow(() -> ProblemException.notFound("No scenario '" + id + "'."));
+        return scenarios.require(id);
     }
 
     /** The field errors of a 422 from the service, or its message as a whole-form error. */

@@ -2,7 +2,6 @@ package dev.aifunc.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aifunc.problem.ProblemException;
 import dev.aifunc.scenario.ScenarioDtos;
 import dev.aifunc.scenario.ScenarioService;
 import dev.aifunc.usage.UsageService;
@@ -69,8 +68,7 @@ public class UsagePagesResource {
     @Operation(hidden = true)
     public TemplateInstance show(@PathParam("id") String id, @QueryParam("range") String range)
             throws JsonProcessingException {
-        ScenarioDtos.View scenario = scenarios.get(id).orElseThrow(() ->
-                ProblemException.notFound("No scenario '" + id + "'."));
+        ScenarioDtos.View scenario = scenarios.require(id);
         String chosen = range != null && RANGES.containsKey(range) ? range : "24h";
         Duration bucket = BUCKETS.get(chosen);
         // whole buckets, so the last one is the current one and the chart does not shift within a bucket

@@ -64,7 +64,7 @@ public class ScenarioResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ScenarioDtos.View.class)))
     @APIResponse(responseCode = "404", description = "Unknown scenario", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public Response get(@PathParam("id") String id) {
-        ScenarioDtos.View view = service.get(id).orElseThrow(() -> ProblemException.notFound("No scenario '" + id + "'."));
+        ScenarioDtos.View view = service.require(id);
         return Response.ok(view).tag(unquote(view.etag())).build();
     }
 

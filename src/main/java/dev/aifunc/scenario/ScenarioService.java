@@ -49,6 +49,15 @@ public class ScenarioService {
     }
 
     /**
+     * The scenario with its active version.
+     *
+     * @throws ProblemException 404 when there is no scenario with this id
+     */
+    public ScenarioDtos.View require(String id) {
+        return get(id).orElseThrow(() -> ProblemException.notFound("No scenario '" + id + "'."));
+    }
+
+    /**
      * Creates a scenario at version 1.
      *
      * @throws ProblemException 409 when the id is taken, 422 for an unknown template or an invalid config

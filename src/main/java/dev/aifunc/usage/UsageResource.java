@@ -44,9 +44,7 @@ public class UsageResource {
                                   @Parameter(description = "start, ISO-8601 instant; default 24 hours before 'to'") @QueryParam("from") String from,
                                   @Parameter(description = "end (exclusive), ISO-8601 instant; default now") @QueryParam("to") String to,
                                   @Parameter(description = "bucket width, ISO-8601 duration (PT5M); default: at most 60 buckets") @QueryParam("bucket") String bucket) {
-        if (scenarios.get(id).isEmpty()) {
-            throw ProblemException.notFound("No scenario '" + id + "'.");
-        }
+        scenarios.require(id);
         Instant end = to == null ? Instant.now() : instant(to, "to");
         Instant start = from == null ? end.minus(Duration.ofHours(24)) : instant(from, "from");
         Duration width = null;

@@ -178,7 +178,7 @@ class ScenarioFormsTest {
         // a file that is no image: the page says so in words (and the service keeps serving)
         String notImage = given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
                 .multiPart("input.image", "notes.txt", "just text".getBytes(), "text/plain")
-                .post("/admin/scenarios/play-faces/playground").then().statusCode(422).extract().asString();
+                .post("/admin/scenarios/play-faces/playground").then().statusCode(415).extract().asString();
         assertTrue(notImage.contains("The scenario refused this input (415"), notImage);
         // an empty text: the input schema's limit, beside the field
         String empty = given().cookie(Portal.SESSION, session).multiPart("csrf-token", token).multiPart("input.text", "")
