@@ -19,7 +19,7 @@ public class AdminResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(List<ScenarioDtos.View> scenarios, List<Gallery> gallery);
+        static native TemplateInstance index(List<ScenarioDtos.View> scenarios, List<Gallery> gallery, String message);
 
         static native TemplateInstance login(boolean error, boolean signedOut);
 
@@ -36,8 +36,10 @@ public class AdminResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public TemplateInstance index() {
-        return Templates.index(scenarios.list(), gallery(catalog.all()));
+    public TemplateInstance index(@jakarta.ws.rs.QueryParam("deleted") String deleted) {
+        boolean gone = deleted != null && deleted.matches("[a-z0-9-]{1,64}") && scenarios.get(deleted).isEmpty();
+        return Templates.index(scenarios.list(), gallery(catalog.all()),
+                gone ? "Scenario '" + deleted + "' was deleted." : null);
     }
 
     /** One group of the template gallery: a kind of scenario and its templates. */

@@ -94,6 +94,10 @@ public class DatasetPagesResource {
      * @param hidden  row errors not shown
      */
     public record Report(String dataset, boolean ok, String message, List<Problem.FieldError> errors, int hidden) {
+        /** Whether any error names a field (else the Field column is left out). */
+        public boolean withFields() {
+            return errors.stream().anyMatch(e -> e.field() != null);
+        }
     }
 
     /** Row errors listed on the page; the rest are counted. */

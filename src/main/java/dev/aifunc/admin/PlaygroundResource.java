@@ -103,11 +103,15 @@ public class PlaygroundResource {
         boolean image = takesImage(template);
         Map<String, List<String>> params = new LinkedHashMap<>();
         byte[] imageBytes = null;
+        String emptyFile = null;
         for (Map.Entry<String, java.util.Collection<FormValue>> e : form.getValues().entrySet()) {
             for (FormValue v : e.getValue()) {
                 if (IMAGE_FIELD.equals(e.getKey())) {
+                    boolean chosen = v.getFileName() != null && !v.getFileName().isBlank();
                     if (v.isFileItem() && Files.size(v.getFileItem().getFile()) > 0) {
                         imageBytes = Files.readAllBytes(v.getFileItem().getFile());
+                    } else if (chosen) {
+                        emptyFile = v.getFileName();
                     }
                 } else if (!v.isFileItem()) {
                     params.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(v.getValue());
@@ -118,6 +122,11 @@ public class PlaygroundResource {
         ObjectNode input = SchemaForm.read(template.inputSchema(), "input", params, errors);
         input.remove("image");
         String note = null;
+        if (image && emptyFile != null) {
+            return Response.status(422).entity(page(scenario, template, input, List.of(), null,
+                    "The file '" + emptyFile + "' is empty (0 bytes); choose another one.", null, null,
+                    scenario.version())).build();
+        }
         if (image && imageBytes == null) {
             String example = template.exampleInput() == null ? "" : template.exampleInput().path("image").asText("");
             if (example.isEmpty()) {
@@ -148,8 +157,8 @@ public class PlaygroundResource {
             } else if (p.field() != null) {
                 fieldErrors.add(new Problem.FieldError("input." + p.field(), null, e.getMessage(), p.limit()));
             }
-            String problem = e.status() == 503 ? "The model is still loading; try again in a few seconds."
-                    : "The scenario refused this input (" + e.status() + " " + p.title() + "): " + e.getMessage();
+            String problem = e.status() == 503 ? "Not ready yet: " + e.getMessage()
+                    : "The scenario refused this input: " + e.getMessage();
             return Response.status(e.status()).entity(page(scenario, template, input, fieldErrors,
                     null, problem, note, null, scenario.version())).build();
         }

@@ -90,16 +90,22 @@ public class ScenarioPagesResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
     public TemplateInstance scenario(@jakarta.ws.rs.PathParam("id") String id,
-                                     @jakarta.ws.rs.QueryParam("from") Integer from,
-                                     @jakarta.ws.rs.QueryParam("to") Integer to,
-                                     @jakarta.ws.rs.QueryParam("activated") Integer activated,
-                                     @jakarta.ws.rs.QueryParam("saved") Integer saved,
+                                     @jakarta.ws.rs.QueryParam("from") String fromParam,
+                                     @jakarta.ws.rs.QueryParam("to") String toParam,
+                                     @jakarta.ws.rs.QueryParam("activated") String activatedParam,
+                                     @jakarta.ws.rs.QueryParam("saved") String savedParam,
+                                     @jakarta.ws.rs.QueryParam("unchanged") String unchanged,
                                      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
         ScenarioDtos.View view = scenarios.require(id);
         Template template = catalog.get(view.template()).orElseThrow();
         boolean image = tasks.find(template.task()).map(dev.aifunc.task.Task::takesImage).orElse(false);
         String base = uri.getBaseUri().toString().replaceAll("/+$", "");
         List<ScenarioDtos.VersionView> versions = scenarios.versions(id).orElse(List.of());
+        // the query only picks what to show: anything unreadable or unknown is ignored, never an error
+        Integer from = versionParam(fromParam, versions);
+        Integer to = versionParam(toParam, versions);
+        Integer activated = versionParam(activatedParam, versions);
+        Integer saved = versionParam(savedParam, versions);
         Comparison comparison = null;
         if (versions.size() > 1) {
             int a = from != null ? from : versions.size() - 1;
@@ -107,15 +113,47 @@ public class ScenarioPagesResource {
             ScenarioDtos.VersionView va = versions.stream().filter(v -> v.version() == a).findFirst().orElse(null);
             ScenarioDtos.VersionView vb = versions.stream().filter(v -> v.version() == b).findFirst().orElse(null);
             if (va != null && vb != null) {
-                comparison = new Comparison(a, b, ConfigDiff.of(va.config(), vb.config()));
+                List<ConfigDiff.Change> changes = new ArrayList<>(ConfigDiff.of(about(va), about(vb)));
+                changes.addAll(ConfigDiff.of(va.config(), vb.config()));
+                comparison = new Comparison(a, b, changes);
             }
         }
         String message = activated != null ? "Version v" + activated + " is now active: calls are answered by it."
                 : saved != null && saved == 1 && versions.size() == 1
                 ? "Scenario created. Its endpoint POST /api/scenarios/" + id + "/invoke answers now: try it in the playground."
-                : saved != null ? "Saved as version v" + saved + "; it is active now." : null;
+                : saved != null ? "Saved as version v" + saved + "; it is active now."
+                : unchanged != null ? "Nothing was changed, so no new version was saved." : null;
         return Templates.scenario(view, template, versions, CallSnippets.of(base, id, template.exampleInput(), image),
                 comparison, message);
+    }
+
+    /** Equal as JSON values, whatever the key order and number types (5 and 5L). */
+    private static boolean sameJson(JsonNode a, JsonNode b) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            return json.readTree(a.toString()).equals(json.readTree(b == null ? "{}" : b.toString()));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** The name and description of a version, diffed like config fields (shown as "(name)", "(description)"). */
+    private static JsonNode about(ScenarioDtos.VersionView v) {
+        ObjectNode about = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        about.put("(name)", v.name());
+        if (v.description() != null) {
+            about.put("(description)", v.description());
+        }
+        return about;
+    }
+
+    /** A version number from the query when it names an existing version, else null. */
+    private static Integer versionParam(String text, List<ScenarioDtos.VersionView> versions) {
+        if (text == null || !text.matches("\\d{1,9}")) {
+            return null;
+        }
+        int n = Integer.parseInt(text);
+        return versions.stream().anyMatch(v -> v.version() == n) ? n : null;
     }
 
     /** The config changes from version {@code from} to version {@code to}. */
@@ -133,6 +171,19 @@ public class ScenarioPagesResource {
         return jakarta.ws.rs.core.Response.seeOther(java.net.URI.create("/admin/scenarios/" + id + "?activated=" + version)).build();
     }
 
+
+    /** Deletes the scenario with its versions and datasets (the page asks for confirmation first). */
+    @POST
+    @Path("{id}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public Response delete(@PathParam("id") String id) {
+        if (!scenarios.delete(id, null)) {
+            throw ProblemException.notFound("No scenario '" + id + "'.");
+        }
+        return Response.seeOther(URI.create("/admin?deleted=" + java.net.URLEncoder.encode(id,
+                java.nio.charset.StandardCharsets.UTF_8))).build();
+    }
 
     /** The empty form for a new scenario from a template of the gallery. */
     @GET
@@ -217,6 +268,12 @@ public class ScenarioPagesResource {
         String nameError = violation(validator.validate(request), "name");
         String problem = null;
         int status = 422;
+        if (errors.isEmpty() && nameError == null && name.equals(view.name())
+                && java.util.Objects.equals(description, view.description()) && sameJson(config, view.config())
+                && (etag == null || etag.equals(view.etag()))) {
+            // nothing changed: no identical version in the history
+            return Response.seeOther(URI.create("/admin/scenarios/" + id + "?unchanged=1")).build();
+        }
         if (errors.isEmpty() && nameError == null) {
             try {
                 ScenarioDtos.View saved = scenarios.update(id, request, etag);
@@ -248,7 +305,10 @@ public class ScenarioPagesResource {
     }
 
     private Template template(String id) {
-        return catalog.get(id == null ? "" : id).orElseThrow(() -> ProblemException.notFound(
+        if (id == null || id.isBlank()) {
+            throw ProblemException.notFound("No template was chosen. Pick one from the gallery on the start page.");
+        }
+        return catalog.get(id).orElseThrow(() -> ProblemException.notFound(
                 "There is no template '" + id + "'. Pick one from the gallery on the start page."));
     }
 
@@ -275,7 +335,10 @@ public class ScenarioPagesResource {
 
     private static String violation(java.util.Set<? extends ConstraintViolation<?>> violations, String property) {
         return violations.stream().filter(v -> v.getPropertyPath().toString().equals(property))
-                .map(v -> words(property) + " " + v.getMessage() + ".").findFirst().orElse(null);
+                .map(v -> "name".equals(property)
+                        ? (v.getMessage().startsWith("size") ? "The name may have at most 200 characters."
+                        : "Give the scenario a name.")
+                        : words(property) + " " + v.getMessage() + ".").findFirst().orElse(null);
     }
 
     private static String words(String property) {

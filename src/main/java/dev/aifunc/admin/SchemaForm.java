@@ -155,7 +155,7 @@ public final class SchemaForm {
                                 JsonNode v = scalar(l.strip(), itemType);
                                 if (v == null) {
                                     errors.add(new Problem.FieldError(name, (long) line, "line " + line + ": '"
-                                            + l.strip() + "' is not a " + itemType));
+                                            + l.strip() + "' is not " + article(itemType)));
                                 } else {
                                     items.add(v);
                                 }
@@ -169,7 +169,9 @@ public final class SchemaForm {
                         try {
                             out.set(key, JSON.readTree(text));
                         } catch (java.io.IOException e) {
-                            errors.add(new Problem.FieldError(name, null, "is not valid JSON"));
+                            errors.add(new Problem.FieldError(name, null, "is not valid JSON (for example "
+                                    + "{\"view\": 1, \"purchase\": 5})"));
+                            out.put(key, text); // shown again as typed, so the user can fix it
                         }
                     }
                 }
@@ -178,7 +180,7 @@ public final class SchemaForm {
                     if (!text.isBlank() || ("string".equals(type(s)) && !text.isEmpty() && !s.has("enum"))) {
                         JsonNode v = s.has("enum") ? enumValue(s, text) : scalar(text.strip(), type(s));
                         if (v == null) {
-                            errors.add(new Problem.FieldError(name, null, "'" + text + "' is not a " + type(s)));
+                            errors.add(new Problem.FieldError(name, null, "'" + text + "' is not " + article(type(s))));
                         } else {
                             out.set(key, v);
                         }
@@ -218,7 +220,7 @@ public final class SchemaForm {
                     JsonNode v = scalar(text.strip(), type(c.getValue()));
                     if (v == null) {
                         errors.add(new Problem.FieldError(name + "[" + index + "]." + c.getKey(), null,
-                                "'" + text + "' is not a " + type(c.getValue())));
+                                "'" + text + "' is not " + article(type(c.getValue()))));
                     } else {
                         item.set(c.getKey(), v);
                     }
@@ -277,7 +279,9 @@ public final class SchemaForm {
     private static List<Option> options(JsonNode s, List<String> extra, JsonNode value, JsonNode dflt) {
         List<Option> out = new ArrayList<>();
         String current = value == null || value.isNull() ? "" : value.asText();
-        out.add(new Option("", dflt == null || dflt.isNull() ? "(default)" : "template default: " + dflt.asText(),
+        String shown = dflt == null || dflt.isNull() ? null
+                : "boolean".equals(type(s)) ? (dflt.asBoolean() ? "yes" : "no") : dflt.asText();
+        out.add(new Option("", shown == null ? "(the template's default)" : "template default: " + shown,
                 current.isEmpty()));
         List<String> values = new ArrayList<>();
         if (s.has("enum")) {
@@ -354,7 +358,7 @@ public final class SchemaForm {
             return String.join("\n", lines);
         }
         if ("json".equals(kind)) {
-            return value.toPrettyString();
+            return value.isTextual() ? value.asText() : value.toPrettyString();
         }
         return value.isValueNode() ? value.asText() : value.toString();
     }
@@ -419,8 +423,16 @@ public final class SchemaForm {
         if ("topK".equals(key)) {
             return "Top-k";
         }
+        if ("faq".equals(key)) {
+            return "FAQ";
+        }
         String spaced = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
         return Character.toUpperCase(spaced.charAt(0)) + spaced.substring(1);
+    }
+
+    /** {@code a number}, {@code an integer}. */
+    private static String article(String type) {
+        return ("integer".equals(type) ? "an " : "a ") + type;
     }
 
     private static String first(Map<String, List<String>> params, String name) {

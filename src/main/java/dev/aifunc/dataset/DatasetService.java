@@ -200,7 +200,8 @@ public class DatasetService {
         List<Problem.FieldError> errors = new ArrayList<>();
         List<JsonNode> rows = new ArrayList<>();
         int bad = 0;
-        try (MappingIterator<JsonNode> it = iterator(format, body)) {
+        long previousLine = format == Format.CSV ? 1 : 0; // the CSV header is line 1
+        try (MappingIterator<JsonNode> it = iterator(format, body, required)) {
             while (true) {
                 JsonNode row;
                 long line;
@@ -208,12 +209,19 @@ public class DatasetService {
                     if (!it.hasNextValue()) {
                         break;
                     }
-                    // the physical line where this row starts (CSV: line 1 is the header; the CSV parser counts the
-                    // lines before the row, JSON counts from 1)
-                    line = it.getParser().currentTokenLocation().getLineNr() + (format == Format.CSV ? 1 : 0);
+                    // the physical line where this row starts (CSV: the header, line 1, was read off before the
+                    // parser started, and the parser counts the lines before the row; JSON counts from 1)
+                    line = it.getParser().currentTokenLocation().getLineNr() + (format == Format.CSV ? 2 : 0);
+                    // before its first token the parser has no position yet: a row starts at least a line lower
+                    line = Math.max(line, previousLine + 1);
+                    previousLine = line;
                     row = it.nextValue();
                 } catch (IOException | RuntimeException e) {
-                    errors.add(new Problem.FieldError(null, lineOf(e, it), "unreadable row: " + rootMessage(e)));
+                    String m = rootMessage(e);
+                    errors.add(new Problem.FieldError(null, lineOf(e, it, format == Format.CSV ? 1 : 0), m.contains("UTF-8")
+                            ? "not UTF-8 text here: save the file as CSV UTF-8 (or JSON Lines in UTF-8)"
+                            : m.startsWith("Too many entries") ? "this row has more cells than the header has columns"
+                            : "unreadable row: " + m));
                     bad++;
                     break; // the stream position is unreliable after a syntax error
                 }
@@ -258,16 +266,17 @@ public class DatasetService {
         return rows;
     }
 
-    private static Long lineOf(Exception e, MappingIterator<JsonNode> it) {
+    /** The file line of a parse error; {@code offset} lines were read before the parser started (the CSV header). */
+    private static Long lineOf(Exception e, MappingIterator<JsonNode> it, int offset) {
         Throwable t = e;
         while (t != null) {
             if (t instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
-                return (long) j.getLocation().getLineNr();
+                return (long) j.getLocation().getLineNr() + offset;
             }
             t = t.getCause();
         }
         long line = it.getParser().currentLocation().getLineNr();
-        return line > 0 ? line : null;
+        return line > 0 ? line + offset : null;
     }
 
     private String check(JsonNode row, List<String> required) {
@@ -289,14 +298,77 @@ public class DatasetService {
         return null;
     }
 
-    private MappingIterator<JsonNode> iterator(Format format, InputStream body) throws IOException {
+    private MappingIterator<JsonNode> iterator(Format format, InputStream body, List<String> required) throws IOException {
         if (format == Format.CSV) {
-            CsvSchema schema = CsvSchema.emptySchema().withHeader();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(body, 1 << 16);
+            CsvSchema schema = headerSchema(in, required);
             return csv.readerFor(JsonNode.class).with(schema)
-                    .with(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.SKIP_EMPTY_LINES).readValues(body);
+                    .with(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.SKIP_EMPTY_LINES).readValues(in);
         }
         return mapper.readerFor(JsonNode.class).readValues(mapper.getFactory().createParser(body)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+    }
+
+    /**
+     * The CSV header as a schema: names are trimmed, a required column matches whatever its case
+     * ({@code Question} is {@code question}), and a name given twice is refused instead of one of the two columns
+     * being silently lost. A header that is one column with semicolons in it is said to be separated by them.
+     *
+     * @throws ProblemException 422 naming line 1 and the column
+     */
+    private static final int MAX_HEADER_BYTES = 65_536;
+
+    private CsvSchema headerSchema(java.io.BufferedInputStream in, List<String> required) throws IOException {
+        // the header line is taken off the stream here; the row parser reads from line 2 on
+        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+        int b = in.read();
+        while (b != -1 && b != '\n') {
+            if (first.size() >= MAX_HEADER_BYTES) {
+                String m = "the header line is longer than " + MAX_HEADER_BYTES + " bytes";
+                throw ProblemException.unprocessable("Line 1: " + m + ".", List.of(new Problem.FieldError(null, 1L, m)));
+            }
+            first.write(b);
+            b = in.read();
+        }
+        List<String> header;
+        try (MappingIterator<List<String>> lines = csv.readerForListOf(String.class)
+                .with(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.WRAP_AS_ARRAY)
+                .readValues(first.toByteArray())) {
+            header = lines.hasNextValue() ? lines.nextValue() : List.of();
+        } catch (RuntimeException | IOException e) {
+            throw ProblemException.unprocessable(textProblem(e), List.of(new Problem.FieldError(null, 1L, textProblem(e))));
+        }
+        if (header.size() == 1 && header.get(0).contains(";")) {
+            String m = "the header is separated by ';': save the file with commas between columns (CSV UTF-8)";
+            throw ProblemException.unprocessable("Line 1: " + m + ".", List.of(new Problem.FieldError(null, 1L, m)));
+        }
+        CsvSchema.Builder columns = CsvSchema.builder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String raw : header) {
+            String name = raw == null ? "" : raw.strip().replace("\uFEFF", "");
+            for (String r : required) {
+                if (r.equalsIgnoreCase(name)) {
+                    name = r;
+                }
+            }
+            if (!name.isEmpty() && !seen.add(name)) {
+                String m = "column '" + name + "' appears twice in the header";
+                throw ProblemException.unprocessable("Line 1: " + m + "; name each column once.",
+                        List.of(new Problem.FieldError(null, 1L, m)));
+            }
+            columns.addColumn(name.isEmpty() ? "column" + (seen.size() + 1) : name);
+        }
+        return columns.build();
+    }
+
+    /** An unreadable file in words: not UTF-8 text (a spreadsheet, an image), or broken quoting. */
+    private static String textProblem(Exception e) {
+        String m = rootMessage(e);
+        if (m.contains("UTF-8") || m.contains("UTF8")) {
+            return "the file is not UTF-8 text (is it a spreadsheet, an image, or saved in another encoding?); "
+                    + "save it as CSV UTF-8";
+        }
+        return "the header line cannot be read: " + m;
     }
 
     private static List<String> columns(List<JsonNode> rows) {

@@ -315,6 +315,10 @@ public class EventService {
             return null;
         }
         String s = v.isTextual() || v.isIntegralNumber() ? v.asText() : null;
+        if (s != null && s.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new Problem.FieldError(at + field, null, "must not contain control characters"));
+            return null;
+        }
         if (s == null || s.isBlank() || s.length() > MAX_ID_CHARS) {
             errors.add(new Problem.FieldError(at + field, null, "must be a string or integer of 1-" + MAX_ID_CHARS
                     + " characters", MAX_ID_CHARS + " characters"));

@@ -30,6 +30,20 @@ public class BodySizeLimit {
                         Problem problem = new Problem("about:blank", "Content Too Large", 413,
                                 "The request body has " + length.strip() + " bytes; the limit is " + maxBytes + ".",
                                 ctx.request().path(), "(body)", maxBytes + " bytes", null);
+                        String accept = ctx.request().getHeader("Accept");
+                        if (ctx.request().path().startsWith("/admin") && accept != null && accept.contains("text/html")) {
+                            // a person in the portal: a page in words, not JSON (the portal's Qute pages are not
+                            // reachable from this layer)
+                            ctx.response().setStatusCode(413).putHeader("Content-Type", "text/html; charset=utf-8")
+                                    .putHeader("Connection", "close")
+                                    .end("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>File too large"
+                                            + " · aifunc</title></head><body style=\"font-family:system-ui,sans-serif;margin:2rem\">"
+                                            + "<h1>The file is too large</h1><p id=\"error-detail\">It has " + length.strip()
+                                            + " bytes; the limit is " + maxBytes + " bytes (" + (maxBytes >> 20) + " MiB).</p>"
+                                            + "<p>Go back and choose a smaller file, or split it.</p>"
+                                            + "<p><a href=\"/admin\">Back to the scenarios</a></p></body></html>");
+                            return;
+                        }
                         ctx.response().setStatusCode(413)
                                 .putHeader("Content-Type", "application/problem+json")
                                 .putHeader("Connection", "close")

@@ -32,10 +32,12 @@ public class ScenarioRuntimes {
     private final DatasetService datasets;
     private final Map<String, Runtime> prepared = new ConcurrentHashMap<>();
     /** One lock per scenario id, so a scenario is prepared once while others are served. */
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final long prepareWaitMs;
 
     public ScenarioRuntimes(TemplateCatalog catalog, TaskRegistry tasks, ScenarioService scenarios,
-                            DatasetService datasets) {
+                            DatasetService datasets, dev.aifunc.model.ModelsConfig models) {
+        this.prepareWaitMs = models.acquireTimeoutMs();
         this.catalog = catalog;
         this.tasks = tasks;
         this.scenarios = scenarios;
@@ -62,7 +64,28 @@ public class ScenarioRuntimes {
         if (current != null) {
             return current;
         }
-        synchronized (this.lockFor(key)) {
+        java.util.concurrent.locks.ReentrantLock lock = locks.computeIfAbsent(scenarioId,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        if (!lock.tryLock()) {
+            // another call prepares this scenario (e.g. a large dataset being embedded): the same version with its
+            // previous data keeps answering meanwhile; without one, wait a bounded time, then 503
+            String sameVersion = scenarioId + "@" + number + "#";
+            for (Map.Entry<String, Runtime> e : prepared.entrySet()) {
+                if (e.getKey().startsWith(sameVersion)) {
+                    return e.getValue();
+                }
+            }
+            try {
+                if (!lock.tryLock(prepareWaitMs, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    throw ProblemException.unavailable("Scenario '" + scenarioId + "' is being prepared with new "
+                            + "settings or data; try again in a few seconds.", 5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ProblemException.unavailable("Interrupted while scenario '" + scenarioId + "' was prepared.", 5);
+            }
+        }
+        try {
             current = prepared.get(key);
             if (current == null) {
                 ScenarioSnapshot snapshot = snapshot(s, number, revisions);
@@ -72,12 +95,10 @@ public class ScenarioRuntimes {
                 prepared.keySet().removeIf(k -> k.startsWith(scenarioId + "@"));
                 prepared.put(key, current);
             }
+        } finally {
+            lock.unlock();
         }
         return current;
-    }
-
-    private Object lockFor(String key) {
-        return locks.computeIfAbsent(key.substring(0, key.indexOf('@')), k -> new Object());
     }
 
     /**

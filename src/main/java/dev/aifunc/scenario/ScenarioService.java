@@ -69,6 +69,8 @@ public class ScenarioService {
         if (Scenario.findById(request.id()) != null) {
             throw ProblemException.conflict("A scenario with id '" + request.id() + "' already exists.");
         }
+        requirePrintable(request.name(), "name");
+        requirePrintable(request.description(), "description");
         JsonNode config = validConfig(template, request.config());
         Instant now = Instant.now();
         Scenario s = new Scenario();
@@ -80,7 +82,16 @@ public class ScenarioService {
         s.updatedAt = now;
         s.persist();
         ScenarioVersion v = newVersion(s, 1, request.name(), request.description(), config, now);
-        Scenario.flush();
+        try {
+            Scenario.flush();
+        } catch (jakarta.persistence.PersistenceException e) {
+            if (e.getCause() instanceof org.hibernate.exception.ConstraintViolationException
+                    || e instanceof org.hibernate.exception.ConstraintViolationException) {
+                // another request created the same id between our check and our insert
+                throw ProblemException.conflict("A scenario with id '" + request.id() + "' already exists.");
+            }
+            throw e;
+        }
         return view(s, v);
     }
 
@@ -92,6 +103,8 @@ public class ScenarioService {
      */
     @Transactional
     public ScenarioDtos.View update(String id, ScenarioDtos.Update request, String ifMatch) {
+        requirePrintable(request.name(), "name");
+        requirePrintable(request.description(), "description");
         Scenario s = lockForWrite(id, ifMatch);
         Template template = catalog.get(s.template).orElseThrow(() -> ProblemException.conflict(
                 "Template '" + s.template + "' of this scenario is no longer installed."));
@@ -162,6 +175,14 @@ public class ScenarioService {
             return mapper.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored config is not JSON", e);
+        }
+    }
+
+    /** Names and descriptions are text for people: NUL and other control characters (but tab and line breaks) are refused. */
+    private static void requirePrintable(String text, String field) {
+        if (text != null && text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')) {
+            throw ProblemException.unprocessable("'" + field + "' contains a control character (such as NUL); "
+                    + "remove it.", field, null);
         }
     }
 

@@ -54,6 +54,7 @@ public class UsageRecorder {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private ScheduledExecutorService flusher;
+    private volatile boolean failing;
 
     public UsageRecorder(AgroalDataSource dataSource, UsageConfig config) {
         this.dataSource = dataSource;
@@ -81,7 +82,7 @@ public class UsageRecorder {
             }
         }
         flushQuietly();
-        if (!buffer.isEmpty() || dropped.get() > 0) {
+        if (!buffer.isEmpty() || dropped.get() > 0) { // both are normally 0
             LOG.warnf("usage: %d records could not be written at shutdown, %d were dropped while the buffer was full",
                     buffer.size(), dropped.get());
         }
@@ -89,6 +90,10 @@ public class UsageRecorder {
 
     /** Buffers one call; never blocks and never touches the database. */
     public void record(Call call) {
+        if (call.scenarioId() != null && call.scenarioId().indexOf('\u0000') >= 0) {
+            call = new Call(call.scenarioId().replace('\u0000', '?'), call.version(), call.status(), call.millis(),
+                    call.inputBytes(), call.apiKey(), call.at());
+        }
         if (!buffer.offer(call)) {
             dropped.incrementAndGet();
         }
@@ -105,20 +110,57 @@ public class UsageRecorder {
         List<Call> batch = new ArrayList<>(config.batchSize());
         while (true) {
             batch.clear();
-            // peek-then-remove would race with record(); drain into the batch and put it back on failure
             buffer.drainTo(batch, config.batchSize());
             if (batch.isEmpty()) {
                 return total;
             }
             try {
                 insert(batch);
-            } catch (SQLException | RuntimeException e) {
-                requeue(batch);
-                throw e;
+                total += batch.size();
+            } catch (SQLException e) {
+                if (!isDataError(e)) {
+                    requeue(batch); // the database is away: keep everything for the next flush
+                    throw e;
+                }
+                total += insertOneByOne(batch); // one bad record must not hold back the others
             }
-            total += batch.size();
             written.addAndGet(batch.size());
         }
+    }
+
+    /** Writes records one at a time, dropping (and logging) only those the database refuses as data. */
+    private int insertOneByOne(List<Call> batch) throws SQLException {
+        int ok = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                insert(List.of(batch.get(i)));
+                ok++;
+            } catch (SQLException e) {
+                if (!isDataError(e)) {
+                    requeue(batch.subList(i, batch.size()));
+                    throw e;
+                }
+                dropped.incrementAndGet();
+                LOG.warnf("usage: a record of scenario '%s' was refused by the database and dropped: %s",
+                        printable(batch.get(i).scenarioId()), e.getMessage());
+            }
+        }
+        return ok;
+    }
+
+    /** SQLSTATE class 22 (data exception) or 23 (integrity): the record, not the connection, is at fault. */
+    private static boolean isDataError(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String printable(String s) {
+        return s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** Records waiting in memory. */
@@ -134,12 +176,21 @@ public class UsageRecorder {
     private void flushQuietly() {
         try {
             flush();
+            if (failing) {
+                failing = false;
+                LOG.info("usage: records are written again");
+            }
         } catch (SQLException | RuntimeException e) {
-            LOG.debugf("usage: flush postponed (%s); %d records stay buffered", e.getMessage(), buffer.size());
+            if (!failing) { // once per outage, not every second
+                failing = true;
+                LOG.warnf("usage: records cannot be written now (%s); %d wait in memory and are written once the "
+                        + "database answers", e.getMessage(), buffer.size());
+            }
         }
     }
 
     private void requeue(List<Call> batch) {
+        // the order of records is irrelevant: each carries its own time
         for (Call c : batch) {
             if (!buffer.offer(c)) {
                 dropped.incrementAndGet();

@@ -35,7 +35,7 @@ class DatasetPagesTest {
                 .multiPart("file", "faq.csv", broken.getBytes(StandardCharsets.UTF_8), "text/csv")
                 .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(422).extract().asString());
         assertTrue(refused.contains("Nothing was stored."), refused);
-        assertTrue(refused.matches("(?s).*<tr><td>3</td><td></td><td>[^<]*'answer'[^<]*</td></tr>.*"),
+        assertTrue(refused.matches("(?s).*<tr><td>3</td><td>[^<]*'answer'[^<]*</td></tr>.*"),
                 "line 3 and its blank answer, in the report: " + refused);
         given().get("/api/scenarios/ds-faq/datasets/faq").then().statusCode(404);
 
@@ -48,6 +48,25 @@ class DatasetPagesTest {
         assertTrue(stored.contains("<td class=\"cell\">Can I pay by invoice?</td>"), "a sample of the rows");
         Api.invoke("ds-faq", Map.of("question", "is paying with an invoice possible?")).then().statusCode(200)
                 .body("match.answer", containsString("pay by invoice"));
+
+        // headers as spreadsheets write them: capitals and spaces are fine, a column named twice or ';' are refused
+        String spreadsheet = "Question , ANSWER\nDo you ship abroad?,\"Yes, to 30 countries.\"\n";
+        given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
+                .multiPart("file", "faq.csv", spreadsheet.getBytes(StandardCharsets.UTF_8), "text/csv")
+                .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(200).body(containsString("1 rows stored"));
+        given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
+                .multiPart("file", "faq.csv", "question,answer,answer\nq,a,b\n".getBytes(StandardCharsets.UTF_8), "text/csv")
+                .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(422)
+                .body(containsString("column &#39;answer&#39; appears twice in the header"));
+        given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
+                .multiPart("file", "faq.csv", "question;answer\nq;a\n".getBytes(StandardCharsets.UTF_8), "text/csv")
+                .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(422)
+                .body(containsString("separated by &#39;;&#39;"));
+        given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
+                .multiPart("file", "faq.csv", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0}, "text/csv")
+                .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(422)
+                .body(containsString("not UTF-8 text"));
+        given().get("/api/scenarios/ds-faq/datasets/faq").then().body("rows", equalTo(1));
 
         // a file that is neither CSV nor JSON Lines: 415, said in words
         given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)

@@ -179,7 +179,12 @@ class ScenarioFormsTest {
         String notImage = given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
                 .multiPart("input.image", "notes.txt", "just text".getBytes(), "text/plain")
                 .post("/admin/scenarios/play-faces/playground").then().statusCode(415).extract().asString();
-        assertTrue(notImage.contains("The scenario refused this input (415"), notImage);
+        assertTrue(notImage.contains("The scenario refused this input: "), notImage);
+        // a chosen file that is empty is said to be empty (the example image is only for no file at all)
+        String empty0 = given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
+                .multiPart("input.image", "blank.png", new byte[0], "image/png")
+                .post("/admin/scenarios/play-faces/playground").then().statusCode(422).extract().asString();
+        assertTrue(Portal.unescape(empty0).contains("The file 'blank.png' is empty"), empty0);
         // an empty text: the input schema's limit, beside the field
         String empty = given().cookie(Portal.SESSION, session).multiPart("csrf-token", token).multiPart("input.text", "")
                 .post("/admin/scenarios/play-sentiment/playground").then().statusCode(422).extract().asString();
