@@ -169,7 +169,9 @@ public class PlaygroundResource {
                                   String millis, int version) {
         boolean image = takesImage(template);
         List<SchemaForm.Field> fields = new ArrayList<>();
-        for (SchemaForm.Field f : SchemaForm.fields(template.inputSchema(), "input", values, null, Map.of(), errors)) {
+        // an input field left empty takes the scenario's setting of the same name (e.g. output, topK)
+        JsonNode defaults = template.effectiveConfig(scenario.config());
+        for (SchemaForm.Field f : SchemaForm.fields(template.inputSchema(), "input", values, defaults, Map.of(), errors)) {
             fields.add(image && IMAGE_FIELD.equals(f.name())
                     ? new SchemaForm.Field(f.name(), f.id(), "Image file", "file",
                     "JPEG, PNG, GIF, BMP or WebP. Without a file, the template's example image is used.", "", "",

@@ -281,7 +281,7 @@ public final class SchemaForm {
         String current = value == null || value.isNull() ? "" : value.asText();
         String shown = dflt == null || dflt.isNull() ? null
                 : "boolean".equals(type(s)) ? (dflt.asBoolean() ? "yes" : "no") : dflt.asText();
-        out.add(new Option("", shown == null ? "(the template's default)" : "template default: " + shown,
+        out.add(new Option("", shown == null ? "(default)" : "default: " + shown,
                 current.isEmpty()));
         List<String> values = new ArrayList<>();
         if (s.has("enum")) {

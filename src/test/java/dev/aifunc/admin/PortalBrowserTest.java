@@ -143,6 +143,20 @@ class PortalBrowserTest {
             assertFitsWidth(d, 390);
             browser.resize(1280, 900);
 
+            // vision playgrounds with the templates' example images: boxes drawn over the image
+            Api.recreate("e2e-faces", "face-anonymization", java.util.Map.of());
+            Api.recreate("e2e-ocr", "ocr", java.util.Map.of());
+            // the receipt reads as 3 or 4 boxes ("Coffee" and "3.20" may be one line or two), so OCR is checked by its text
+            for (String[] vision : new String[][] {{"e2e-faces", "1 face found", "Faces"}, {"e2e-ocr", "lines read", "TOTAL EUR"}}) {
+                d.get(root + "/admin/scenarios/" + vision[0] + "/playground");
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("run"))).click();
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".overlay svg polygon")));
+                browser.screenshot("15-playground-" + vision[0]);
+                assertTrue(d.findElement(By.id("result-headline")).getText().endsWith(vision[1]),
+                        d.findElement(By.id("result-headline")).getText());
+                assertTrue(d.findElement(By.id("result")).getText().contains(vision[2]), vision[0]);
+            }
+
             // sign out: back at the sign-in form, and the portal is closed again
             d.findElement(By.cssSelector("form.signout button")).click();
             wait.until(ExpectedConditions.urlContains("signed-out=true"));

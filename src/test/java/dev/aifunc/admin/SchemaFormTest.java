@@ -52,7 +52,7 @@ class SchemaFormTest {
         assertTrue(byName.get("config.text").required());
         assertEquals(List.of("", "en", "zh", "auto"),
                 byName.get("config.language").options().stream().map(SchemaForm.Option::value).toList());
-        assertEquals("template default: auto", byName.get("config.language").options().get(0).label());
+        assertEquals("default: auto", byName.get("config.language").options().get(0).label());
         SchemaForm.Field labels = byName.get("config.labels");
         assertEquals(List.of("name", "weight"), labels.columns());
         assertEquals(List.of(List.of("a", "2"), List.of("", "")), labels.rows(), "the set row plus one blank row");

@@ -44,6 +44,15 @@ class FaceAnonymizationTest {
     }
 
     @Test
+    void theTemplatesExamplePortraitHasOneFace() {
+        // the example the gallery and the playground show: a 160x160 crop of the same public-domain portrait
+        String example = io.restassured.RestAssured.get("/api/templates/face-anonymization").then().statusCode(200)
+                .extract().jsonPath().getString("exampleInput.image");
+        Api.invoke("faces", Map.of("image", example)).then().statusCode(200)
+                .body("faces.size()", equalTo(1)).body("width", equalTo(160)).body("height", equalTo(160));
+    }
+
+    @Test
     void findsTheFaceInAPortraitAndBlursOnlyInsideIt() throws Exception {
         byte[] png = Files.readAllBytes(ASTRONAUT);
         JsonPath out = Api.invoke("faces", Map.of("image", Base64.getEncoder().encodeToString(png), "output", "image"))
