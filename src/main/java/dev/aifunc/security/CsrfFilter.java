@@ -5,6 +5,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.WithFormRead;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
@@ -26,7 +27,8 @@ public class CsrfFilter {
     /**
      * @throws ProblemException 403 when the token is missing, forged, for another user or older than the session
      */
-    @ServerRequestFilter(readBody = true)
+    @ServerRequestFilter
+    @WithFormRead // parses form bodies (urlencoded, multipart) before the check; other bodies stay streamed
     public void check(ResteasyReactiveContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (SAFE.contains(request.getMethod()) || !(path.equals("/admin") || path.startsWith("/admin/"))) {
