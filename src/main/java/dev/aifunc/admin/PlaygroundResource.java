@@ -119,7 +119,7 @@ public class PlaygroundResource {
             }
         }
         List<Problem.FieldError> errors = new ArrayList<>();
-        ObjectNode input = SchemaForm.read(template.inputSchema(), "input", params, errors);
+        ObjectNode input = FormValues.read(template.inputSchema(), "input", params, errors);
         input.remove("image");
         String note = null;
         if (image && emptyFile != null) {

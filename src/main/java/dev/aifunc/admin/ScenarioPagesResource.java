@@ -211,7 +211,7 @@ public class ScenarioPagesResource {
         String name = value(form, "name").strip();
         String description = blankToNull(value(form, "description"));
         List<Problem.FieldError> errors = new ArrayList<>();
-        ObjectNode config = SchemaForm.read(template.configSchema(), "config", form, errors);
+        ObjectNode config = FormValues.read(template.configSchema(), "config", form, errors);
         ScenarioDtos.Create request = new ScenarioDtos.Create(id, template.id(), name, description, config);
         String idError = violation(validator.validate(request), "id");
         String nameError = violation(validator.validate(request), "name");
@@ -263,7 +263,7 @@ public class ScenarioPagesResource {
         String description = blankToNull(value(form, "description"));
         String etag = blankToNull(value(form, "etag"));
         List<Problem.FieldError> errors = new ArrayList<>();
-        ObjectNode config = SchemaForm.read(template.configSchema(), "config", form, errors);
+        ObjectNode config = FormValues.read(template.configSchema(), "config", form, errors);
         ScenarioDtos.Update request = new ScenarioDtos.Update(name, description, config);
         String nameError = violation(validator.validate(request), "name");
         String problem = null;

@@ -74,7 +74,7 @@ class SchemaFormTest {
         form.put("config.labels[7].name", List.of("billing"));
         form.put("config.eventWeights", List.of("{\"view\": 1, \"buy\": 5}"));
         List<Problem.FieldError> errors = new ArrayList<>();
-        ObjectNode config = SchemaForm.read(schema(), "config", form, errors);
+        ObjectNode config = FormValues.read(schema(), "config", form, errors);
         assertEquals(List.of(), errors);
         assertEquals(JSON.readTree("""
                 {"language": "zh", "threshold": 0.25, "returnBoxes": false, "mean": [0.5, 0.25],
@@ -92,7 +92,7 @@ class SchemaFormTest {
         form.put("config.labels[0].weight", List.of("heavy"));
         form.put("config.eventWeights", List.of("{broken"));
         List<Problem.FieldError> errors = new ArrayList<>();
-        SchemaForm.read(schema(), "config", form, errors);
+        FormValues.read(schema(), "config", form, errors);
         assertEquals(List.of("config.threshold", "config.topK", "config.mean", "config.labels[0].weight",
                 "config.eventWeights"), errors.stream().map(Problem.FieldError::field).toList());
         assertEquals("'high' is not a number", errors.get(0).message());
