@@ -177,18 +177,35 @@ public class DatasetPagesResource {
             } else {
                 try (InputStream in = Files.newInputStream(file.uploadedFile())) {
                     DatasetService.Summary s = importer.upload(id, name, format, in);
-                    message = String.format(Locale.ROOT, "%,d rows stored in '%s' (revision %d), replacing what "
-                            + "was there. The scenario uses them from its next call.", s.rows(), name, s.revision());
+                    message = String.format(Locale.ROOT, "%,d %s stored in '%s' (revision %d), replacing what "
+                            + "was there. The scenario uses them from its next call.", s.rows(), s.rows() == 1 ? "row" : "rows",
+                            name, s.revision());
                 }
             }
             return Response.ok(page(scenario, new Report(name, true, message, List.of(), 0))).build();
         } catch (ProblemException e) {
             Problem p = e.toProblem(null);
             List<Problem.FieldError> errors = p.errors() == null ? List.of() : p.errors();
+            if (eventsUpload) {
+                errors = eventLines(errors, format(file) == DatasetService.Format.CSV ? 2 : 1);
+            }
             int shown = Math.min(errors.size(), MAX_SHOWN_ERRORS);
             return Response.status(e.status()).entity(page(scenario, new Report(name, false,
                     "Nothing was stored. " + e.getMessage(), errors.subList(0, shown), errors.size() - shown))).build();
         }
+    }
+
+    /** {@code events[3].userId} → line 5 (CSV: header and 0-based index), field {@code userId}. */
+    static List<Problem.FieldError> eventLines(List<Problem.FieldError> errors, int firstLine) {
+        List<Problem.FieldError> out = new ArrayList<>();
+        java.util.regex.Pattern at = java.util.regex.Pattern.compile("^events\\[(\\d+)]\\.(.+)$");
+        for (Problem.FieldError e : errors) {
+            java.util.regex.Matcher m = e.field() == null ? null : at.matcher(e.field());
+            out.add(m != null && m.matches()
+                    ? new Problem.FieldError(m.group(2), Long.parseLong(m.group(1)) + firstLine, e.message(), e.limit())
+                    : e);
+        }
+        return out;
     }
 
     private TemplateInstance page(ScenarioDtos.View scenario, Report report) {

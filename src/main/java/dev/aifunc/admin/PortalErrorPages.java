@@ -23,6 +23,13 @@ public class PortalErrorPages {
     @ServerResponseFilter
     public void html(ContainerRequestContext request, ContainerResponseContext response) {
         String path = request.getUriInfo().getPath();
+        if (path.equals("/j_security_check") && response.getStatus() == 404) {
+            // a sign-in post without a user name or password (or one over the form field limit) matched nothing
+            response.setEntity(null);
+            response.setStatus(302);
+            response.getHeaders().putSingle("Location", "/admin/login?error=true");
+            return;
+        }
         String accept = request.getHeaderString("Accept");
         if (!(response.getEntity() instanceof Problem problem) || accept == null || !accept.contains("text/html")
                 || !(path.equals("/admin") || path.startsWith("/admin/"))) {

@@ -118,6 +118,9 @@ public class ScenarioPagesResource {
                 comparison = new Comparison(a, b, changes);
             }
         }
+        // a message only when it is still true (the query may come from a bookmark or another tab)
+        activated = activated != null && activated == view.version() ? activated : null;
+        saved = saved != null && saved == view.version() ? saved : null;
         String message = activated != null ? "Version v" + activated + " is now active: calls are answered by it."
                 : saved != null && saved == 1 && versions.size() == 1
                 ? "Scenario created. Its endpoint POST /api/scenarios/" + id + "/invoke answers now: try it in the playground."
@@ -166,7 +169,12 @@ public class ScenarioPagesResource {
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public jakarta.ws.rs.core.Response activate(@jakarta.ws.rs.PathParam("id") String id,
-                                                @jakarta.ws.rs.FormParam("version") int version) {
+                                                @jakarta.ws.rs.FormParam("version") String versionField) {
+        if (versionField == null || !versionField.strip().matches("\\d{1,9}")) {
+            throw ProblemException.unprocessable("'version' must be a version number such as 1; got '"
+                    + versionField + "'.", "version", null);
+        }
+        int version = Integer.parseInt(versionField.strip());
         scenarios.activate(id, version, null);
         return jakarta.ws.rs.core.Response.seeOther(java.net.URI.create("/admin/scenarios/" + id + "?activated=" + version)).build();
     }

@@ -39,6 +39,16 @@ class AdminPageTest {
                 .formParam("j_username", "admin").formParam("j_password", "wrong-password")
                 .post("/j_security_check").then().statusCode(302).header("Location", containsString("error=true"));
         given().get("/admin/login?error=true").then().statusCode(200).body(containsString("do not match"));
+        // broken sign-in posts end on the same form, never as a 500 or a 404
+        given().redirects().follow(false).urlEncodingEnabled(false).contentType("application/x-www-form-urlencoded")
+                .body("j_username=ad%00min&j_password=x").post("/j_security_check")
+                .then().statusCode(302).header("Location", containsString("error=true"));
+        given().redirects().follow(false).post("/j_security_check")
+                .then().statusCode(302).header("Location", containsString("error=true"));
+        given().redirects().follow(false).contentType("application/json").body("{}").post("/j_security_check")
+                .then().statusCode(302).header("Location", containsString("error=true"));
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded").formParam("j_username", "admin")
+                .post("/j_security_check").then().statusCode(302).header("Location", containsString("error=true"));
     }
 
     @Test

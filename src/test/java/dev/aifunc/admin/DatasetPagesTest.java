@@ -53,7 +53,7 @@ class DatasetPagesTest {
         String spreadsheet = "Question , ANSWER\nDo you ship abroad?,\"Yes, to 30 countries.\"\n";
         given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
                 .multiPart("file", "faq.csv", spreadsheet.getBytes(StandardCharsets.UTF_8), "text/csv")
-                .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(200).body(containsString("1 rows stored"));
+                .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(200).body(containsString("1 row stored"));
         given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
                 .multiPart("file", "faq.csv", "question,answer,answer\nq,a,b\n".getBytes(StandardCharsets.UTF_8), "text/csv")
                 .post("/admin/scenarios/ds-faq/datasets/faq").then().statusCode(422)
@@ -95,11 +95,11 @@ class DatasetPagesTest {
                 .multiPart("file", "events.csv", csv.getBytes(StandardCharsets.UTF_8), "text/csv")
                 .post("/admin/scenarios/ds-recs/datasets/events").then().statusCode(200)
                 .body(containsString("3 already known by their eventId were skipped"));
-        // an event without a user: nothing stored, the field named
+        // an event without a user on file line 3: nothing stored, the line and field named
         given().cookie(Portal.SESSION, session).multiPart("csrf-token", token)
-                .multiPart("file", "events.csv", "userId,itemId\n,film-c\n".getBytes(StandardCharsets.UTF_8), "text/csv")
+                .multiPart("file", "events.csv", "userId,itemId\nu9,film-c\n,film-c\n".getBytes(StandardCharsets.UTF_8), "text/csv")
                 .post("/admin/scenarios/ds-recs/datasets/events").then().statusCode(422)
-                .body(containsString("userId"));
+                .body(org.hamcrest.Matchers.matchesPattern("(?s).*<tr><td>3</td><td><code>userId</code></td>.*"));
         given().get("/api/scenarios/ds-recs/events").then().body("events", equalTo(3));
     }
 }
