@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Hands every answered {@code POST /api/scenarios/{id}/invoke} and {@code /invoke-batch} to the
  * {@link UsageRecorder}: scenario, the version from {@code X-Scenario-Version}, status, time in the service (ms, from
  * the request filter to the response filter) and the body size from {@code Content-Length} (0 when the body was
- * chunked).
+ * chunked); and counts it in the Micrometer timer {@code aifunc_invoke_seconds} (Prometheus at {@code /q/metrics}) with
+ * the tags {@code scenario}, {@code endpoint} and {@code status} ({@code 2xx}, {@code 4xx}, ...).
  */
 public class UsageFilter {
 
@@ -23,6 +24,9 @@ public class UsageFilter {
 
     @Inject
     UsageRecorder recorder;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     @ServerRequestFilter(preMatching = true)
     public void arrived(ContainerRequestContext request) {
@@ -52,7 +56,15 @@ public class UsageFilter {
             }
         }
         long bytes = Math.max(0, request.getLength());
-        recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(),
-                (System.nanoTime() - t0) / 1e6, bytes, null, (Instant) request.getProperty(ARRIVED)));
+        long nanos = System.nanoTime() - t0;
+        recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(), nanos / 1e6, bytes, null,
+                (Instant) request.getProperty(ARRIVED)));
+        // an id that named no scenario is not a tag value: unknown ids would make one time series each
+        String scenario = version == null && response.getStatus() == 404 ? "(unknown)" : m.group(1);
+        io.micrometer.core.instrument.Timer.builder("aifunc.invoke")
+                .description("Invoke calls by scenario, endpoint and status class, time in the service")
+                .tag("scenario", scenario).tag("endpoint", m.group(2) == null ? "invoke" : "invoke-batch")
+                .tag("status", (response.getStatus() / 100) + "xx")
+                .register(metrics).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

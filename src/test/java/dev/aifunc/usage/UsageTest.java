@@ -58,6 +58,14 @@ class UsageTest {
         assertEquals(ok + 3, perBucket.stream().mapToInt(Integer::intValue).sum(), "buckets add up to the total");
         assertNotNull(usage.getString("buckets[0].start"));
 
+        // the same calls as Prometheus metrics, per scenario, endpoint and status class
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.matches("(?s).*aifunc_invoke_seconds_count\\{[^}]*endpoint=\"invoke\"[^}]*scenario=\"usage-counted\"[^}]*status=\"2xx\"[^}]*} " + ok + "\\.0.*"),
+                "12 successful invokes in /q/metrics");
+        assertTrue(metrics.matches("(?s).*aifunc_invoke_seconds_count\\{[^}]*scenario=\"usage-counted\"[^}]*status=\"4xx\"[^}]*} 2\\.0.*"),
+                "2 refused invokes in /q/metrics");
+        assertTrue(metrics.contains("scenario=\"(unknown)\""), "unknown ids share one series");
+
         // limits are explicit
         given().queryParam("from", "yesterday").get("/api/scenarios/usage-counted/usage").then().statusCode(422)
                 .body("field", equalTo("from"));
