@@ -31,8 +31,16 @@ public class Main {
         }
         if (embedded != null) {
             EmbeddedPostgresLauncher server = embedded;
-            // Runs after Quarkus' own shutdown on SIGTERM too; close() is idempotent.
-            Runtime.getRuntime().addShutdownHook(new Thread(server::closeQuietly, "embedded-postgres-stop"));
+            // On SIGTERM the JVM runs all shutdown hooks at once: wait (at most 30 s) until Quarkus has shut down,
+            // so its last writes (buffered usage records) still reach the database; close() is idempotent.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    QUARKUS_STOPPED.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                server.closeQuietly();
+            }, "embedded-postgres-stop"));
         }
         if (System.getProperty("quarkus.http.auth.session.encryption-key") == null
                 && System.getenv("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY") == null) {
@@ -42,9 +50,25 @@ public class Main {
             System.setProperty("quarkus.http.auth.session.encryption-key",
                     java.util.Base64.getEncoder().encodeToString(key));
         }
-        Quarkus.run(args);
+        try {
+            Quarkus.run(args);
+        } finally {
+            QUARKUS_STOPPED.countDown();
+        }
         if (embedded != null) {
             embedded.closeQuietly();
+        }
+    }
+
+    /** Released when Quarkus has run its shutdown observers (or when {@code Quarkus.run} returns). */
+    static final java.util.concurrent.CountDownLatch QUARKUS_STOPPED = new java.util.concurrent.CountDownLatch(1);
+
+    /** Releases {@link #QUARKUS_STOPPED} after every other shutdown observer (e.g. the usage flush) has run. */
+    @jakarta.enterprise.context.ApplicationScoped
+    static class StopSignal {
+        void stopped(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(Integer.MAX_VALUE)
+                     io.quarkus.runtime.ShutdownEvent event) {
+            QUARKUS_STOPPED.countDown();
         }
     }
 

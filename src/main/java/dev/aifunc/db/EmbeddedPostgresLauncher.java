@@ -47,6 +47,8 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
+                // Main stops it after Quarkus has shut down (zonky's own hook would stop it at the same time)
+                .setRegisterShutdownHook(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 // zonky starts PostgreSQL for throw-away test data (fsync off); this one keeps users' scenarios

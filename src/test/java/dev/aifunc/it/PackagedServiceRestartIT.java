@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's quick start as a new user runs it: the packaged jar with no database configured starts its embedded
  * PostgreSQL; a scenario saved in the first run is served, with the same answers, after a restart (SIGTERM) on the
- * same data folder.
+ * same data folder, and the usage records still in memory at the SIGTERM are written by the graceful shutdown.
  */
 class PackagedServiceRestartIT {
 
@@ -39,6 +39,11 @@ class PackagedServiceRestartIT {
                             Map.of("language", "en", "faq", List.of(Map.of("question", "Do you ship abroad?",
                                     "answer", "Yes, to 42 countries.")))))
                     .put("/api/scenarios/kept-faq").then().statusCode(200).body("version", equalTo(2));
+            // usage records wait in memory (this run flushes only every 10 minutes): SIGTERM must write them all
+            for (int i = 0; i < CALLS_BEFORE_STOP; i++) {
+                api(httpPort).contentType("application/json").body(Map.of("question", "do you ship abroad? " + i))
+                        .post("/api/scenarios/kept-faq/invoke").then().statusCode(200);
+            }
         } finally {
             stop(first);
         }
@@ -52,10 +57,18 @@ class PackagedServiceRestartIT {
             api(httpPort).contentType("application/json").body(Map.of("question", "can you deliver to another country?"))
                     .post("/api/scenarios/kept-faq/invoke").then().statusCode(200)
                     .body("match.answer", equalTo("Yes, to 42 countries."));
+            // every call of the first run was recorded, although none had been flushed before the shutdown
+            java.time.Instant now = java.time.Instant.now();
+            api(httpPort).queryParam("from", now.minusSeconds(3600).toString()).queryParam("to", now.plusSeconds(60).toString())
+                    .get("/api/scenarios/kept-faq/usage").then().statusCode(200)
+                    .body("total.calls", org.hamcrest.Matchers.greaterThanOrEqualTo(CALLS_BEFORE_STOP))
+                    .body("total.calls", org.hamcrest.Matchers.lessThanOrEqualTo(CALLS_BEFORE_STOP + 1));
         } finally {
             stop(second);
         }
     }
+
+    private static final int CALLS_BEFORE_STOP = 40;
 
     private static RequestSpecification api(int port) {
         return given().baseUri("http://127.0.0.1").port(port);
@@ -72,6 +85,7 @@ class PackagedServiceRestartIT {
         pb.environment().put("AIFUNC_EMBEDDED_DB_DATA_DIR", data.resolve("postgres").toString());
         pb.environment().put("AIFUNC_EMBEDDED_DB_PORT", String.valueOf(dbPort));
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+        pb.environment().put("AIFUNC_USAGE_FLUSH_INTERVAL", "10m");
         return pb.start();
     }
 
