@@ -10,7 +10,6 @@ import dev.aifunc.scenario.ScenarioDtos;
 import dev.aifunc.scenario.ScenarioService;
 import dev.aifunc.scenario.Template;
 import dev.aifunc.scenario.TemplateCatalog;
-import dev.aifunc.task.Task;
 import dev.aifunc.task.TaskRegistry;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -183,7 +182,7 @@ public class PlaygroundResource {
     }
 
     private boolean takesImage(Template template) {
-        return tasks.find(template.task()).map(Task::takesImage).orElse(false);
+        return tasks.takesImage(template.task());
     }
 
     private ScenarioDtos.View scenario(String id) {

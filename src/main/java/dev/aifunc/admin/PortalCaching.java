@@ -10,6 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 public class PortalCaching {
 
+    /** Adds {@code Cache-Control: no-store} to every answer under {@code /admin}. */
     @ServerResponseFilter
     public void noStore(ContainerRequestContext request, ContainerResponseContext response) {
         String path = request.getUriInfo().getPath();

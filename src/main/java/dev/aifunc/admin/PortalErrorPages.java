@@ -20,16 +20,10 @@ public class PortalErrorPages {
     @Location("admin/error.html")
     Template page;
 
+    /** Replaces a problem+json body by the HTML page when a browser asked for a portal page; keeps the status. */
     @ServerResponseFilter
     public void html(ContainerRequestContext request, ContainerResponseContext response) {
         String path = request.getUriInfo().getPath();
-        if (path.equals("/j_security_check") && response.getStatus() == 404) {
-            // a sign-in post without a user name or password (or one over the form field limit) matched nothing
-            response.setEntity(null);
-            response.setStatus(302);
-            response.getHeaders().putSingle("Location", "/admin/login?error=true");
-            return;
-        }
         String accept = request.getHeaderString("Accept");
         if (!(response.getEntity() instanceof Problem problem) || accept == null || !accept.contains("text/html")
                 || !(path.equals("/admin") || path.startsWith("/admin/"))) {

@@ -98,7 +98,7 @@ public class ScenarioPagesResource {
                                      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
         ScenarioDtos.View view = scenarios.require(id);
         Template template = catalog.get(view.template()).orElseThrow();
-        boolean image = tasks.find(template.task()).map(dev.aifunc.task.Task::takesImage).orElse(false);
+        boolean image = tasks.takesImage(template.task());
         String base = uri.getBaseUri().toString().replaceAll("/+$", "");
         List<ScenarioDtos.VersionView> versions = scenarios.versions(id).orElse(List.of());
         // the query only picks what to show: anything unreadable or unknown is ignored, never an error
@@ -130,11 +130,12 @@ public class ScenarioPagesResource {
                 comparison, message);
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** Equal as JSON values, whatever the key order and number types (5 and 5L). */
     private static boolean sameJson(JsonNode a, JsonNode b) {
         try {
-            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-            return json.readTree(a.toString()).equals(json.readTree(b == null ? "{}" : b.toString()));
+            return JSON.readTree(a.toString()).equals(JSON.readTree(b == null ? "{}" : b.toString()));
         } catch (java.io.IOException e) {
             return false;
         }
@@ -221,8 +222,9 @@ public class ScenarioPagesResource {
         List<Problem.FieldError> errors = new ArrayList<>();
         ObjectNode config = FormValues.read(template.configSchema(), "config", form, errors);
         ScenarioDtos.Create request = new ScenarioDtos.Create(id, template.id(), name, description, config);
-        String idError = violation(validator.validate(request), "id");
-        String nameError = violation(validator.validate(request), "name");
+        var violations = validator.validate(request);
+        String idError = violation(violations, "id");
+        String nameError = violation(violations, "name");
         if (errors.isEmpty() && idError == null && nameError == null) {
             try {
                 scenarios.create(request);

@@ -13,7 +13,7 @@ import jakarta.enterprise.event.Observes;
 /**
  * Keeps broken sign-in requests away from the account lookup, so they end on the sign-in form with "do not match"
  * instead of a 500: a form post to {@code /j_security_check} without the urlencoded content type is sent back to
- * the form (a failure handler on the sign-in route), and a user name with control characters (PostgreSQL refuses NUL) fails before the database is asked.
+ * the form (a failure handler on the sign-in route), so is a post without a user name or password, and a user name with control characters (PostgreSQL refuses NUL) fails before the database is asked.
  */
 @ApplicationScoped
 public class SignInGuard implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
@@ -29,6 +29,10 @@ public class SignInGuard implements IdentityProvider<UsernamePasswordAuthenticat
             }
             ctx.response().setStatusCode(302).putHeader("Location", ERROR_PAGE).end();
         });
+        // a form post the mechanism did not take (no user name or password, or one over the form field limit)
+        // would otherwise fall through to the REST layer's 404
+        router.post("/j_security_check").order(io.quarkus.vertx.http.runtime.RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
+                .handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", ERROR_PAGE).end());
     }
 
     @Override

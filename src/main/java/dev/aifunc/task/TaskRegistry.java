@@ -34,6 +34,11 @@ public class TaskRegistry {
         return Optional.ofNullable(tasks.get(id));
     }
 
+    /** Whether the task with this id takes an image (false for an unknown id). */
+    public boolean takesImage(String id) {
+        return find(id).map(Task::takesImage).orElse(false);
+    }
+
     /** Ids of all tasks. */
     public List<String> ids() {
         return List.copyOf(tasks.keySet());

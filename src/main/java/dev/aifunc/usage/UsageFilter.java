@@ -28,6 +28,7 @@ public class UsageFilter {
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
 
+    /** Notes when an invoke call arrived (wall clock for the record, nanoTime for its duration). */
     @ServerRequestFilter(preMatching = true)
     public void arrived(ContainerRequestContext request) {
         if ("POST".equals(request.getMethod()) && INVOKE.matcher(request.getUriInfo().getPath()).matches()) {
@@ -36,6 +37,7 @@ public class UsageFilter {
         }
     }
 
+    /** Records the answered call and times it in the metrics; other requests pass untouched. */
     @ServerResponseFilter
     public void answered(ContainerRequestContext request, ContainerResponseContext response) {
         Object started = request.getProperty(STARTED);

@@ -52,7 +52,6 @@ public class UsageRecorder {
     private final UsageConfig config;
     private final BlockingQueue<Call> buffer;
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
     private ScheduledExecutorService flusher;
     private volatile boolean failing;
 
@@ -124,7 +123,6 @@ public class UsageRecorder {
                 }
                 total += insertOneByOne(batch); // one bad record must not hold back the others
             }
-            written.addAndGet(batch.size());
         }
     }
 
