@@ -55,6 +55,12 @@ public class DatasetService {
 
     private final UploadProgress progress;
 
+    @jakarta.inject.Inject
+    dev.aifunc.audit.AuditLog audit;
+
+    @jakarta.inject.Inject
+    dev.aifunc.security.Actors actors;
+
     public DatasetService(AgroalDataSource dataSource, ObjectMapper mapper, DatasetsConfig config, UploadProgress progress) {
         this.progress = progress;
         this.dataSource = dataSource;
@@ -98,6 +104,8 @@ public class DatasetService {
                 }
                 ps.executeBatch();
             }
+            audit.record(actors.current(), "dataset.replace", scenarioId, null, name + ": " + rows.size()
+                    + " rows, revision " + revision);
             return new Summary(scenarioId, name, revision, rows.size(), Instant.now(), columns(rows),
                     rows.subList(0, Math.min(5, rows.size())));
         } catch (SQLException e) {

@@ -62,6 +62,8 @@ public class InvokeResource {
     @Operation(operationId = "invokeScenarioMultipart", summary = "Call an image scenario with a form upload",
             description = "The 'image' part holds the image (its content type may be missing: the format is read "
                     + "from the bytes); other parts are the template's other input fields, as strings.")
+    @RequestBody(content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+            properties = @org.eclipse.microprofile.openapi.annotations.media.SchemaProperty(name = "image", type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary"))))
     @APIResponse(responseCode = "200", description = "The template's output")
     @APIResponse(responseCode = "413", description = "Image over the limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "Not an image, or the scenario takes JSON", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))

@@ -47,6 +47,12 @@ public class UploadedModels {
     private final ModelsConfig config;
     private final Map<String, OnnxModel> loaded = new ConcurrentHashMap<>();
 
+    @jakarta.inject.Inject
+    dev.aifunc.audit.AuditLog audit;
+
+    @jakarta.inject.Inject
+    dev.aifunc.security.Actors actors;
+
     public UploadedModels(AgroalDataSource dataSource, ModelsConfig config) {
         this.dataSource = dataSource;
         this.config = config;
@@ -97,6 +103,8 @@ public class UploadedModels {
                 ps.executeUpdate();
             }
             dev.aifunc.dataset.DatasetService.bumpRevision(c, scenarioId, "model", 0);
+            audit.record(actors.current(), "model.upload", scenarioId, null, "sha256 " + sha + ", " + onnx.length
+                    + " bytes, " + archive.labels().size() + " labels");
         } catch (SQLException e) {
             throw new IllegalStateException("storing the model failed", e);
         }
@@ -119,6 +127,7 @@ public class UploadedModels {
             }
             if (removed > 0) {
                 dev.aifunc.dataset.DatasetService.bumpRevision(c, scenarioId, "model", 0);
+                audit.record(actors.current(), "model.delete", scenarioId, null, "uploaded model removed");
             }
             return removed > 0;
         } catch (SQLException e) {

@@ -1,6 +1,8 @@
 package dev.aifunc.problem;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A domain error that becomes an {@code application/problem+json} response through {@link ProblemMappers}.
@@ -14,6 +16,7 @@ public class ProblemException extends RuntimeException {
     private final String limit;
     private final List<Problem.FieldError> errors;
     private final Integer retryAfterSeconds;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ProblemException(int status, String title, String detail, String field, String limit,
                             List<Problem.FieldError> errors, Integer retryAfterSeconds) {
@@ -66,6 +69,33 @@ public class ProblemException extends RuntimeException {
     /** 503 with {@code Retry-After}: a model is still loading. */
     public static ProblemException unavailable(String detail, int retryAfterSeconds) {
         return new ProblemException(503, "Service Unavailable", detail, null, null, null, retryAfterSeconds);
+    }
+
+    /** 401: no credentials, or unknown or revoked ones; {@code challenge} becomes {@code WWW-Authenticate}. */
+    public static ProblemException unauthorized(String detail, String field, String challenge) {
+        return new ProblemException(401, "Unauthorized", detail, field, null, null, null)
+                .withHeader("WWW-Authenticate", challenge);
+    }
+
+    /** 403: the caller is known but may not do this. */
+    public static ProblemException forbidden(String detail, String field) {
+        return new ProblemException(403, "Forbidden", detail, field, null, null, null);
+    }
+
+    /** 429 with {@code Retry-After}: over a rate limit or quota. */
+    public static ProblemException tooManyRequests(String detail, String limit, int retryAfterSeconds) {
+        return new ProblemException(429, "Too Many Requests", detail, null, limit, null, retryAfterSeconds);
+    }
+
+    /** Adds a response header (e.g. {@code WWW-Authenticate}, {@code RateLimit-Remaining}). */
+    public ProblemException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** Extra response headers, in the order they were added. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public int status() {

@@ -35,7 +35,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return response(e.toProblem(path(uri)), e.retryAfterSeconds());
+        Response response = response(e.toProblem(path(uri)), e.retryAfterSeconds());
+        e.headers().forEach((name, value) -> response.getHeaders().add(name, value));
+        return response;
     }
 
     @ServerExceptionMapper

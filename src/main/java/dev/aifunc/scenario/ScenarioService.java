@@ -30,6 +30,12 @@ public class ScenarioService {
     private final ModelRegistry models;
     private final ObjectMapper mapper;
 
+    @jakarta.inject.Inject
+    dev.aifunc.audit.AuditLog audit;
+
+    @jakarta.inject.Inject
+    dev.aifunc.security.Actors actors;
+
     public ScenarioService(TemplateCatalog catalog, TaskRegistry tasks, ModelRegistry models, ObjectMapper mapper) {
         this.catalog = catalog;
         this.tasks = tasks;
@@ -92,6 +98,8 @@ public class ScenarioService {
             }
             throw e;
         }
+        audit.record(actors.current(), "scenario.create", s.id, 1, "template " + template.id() + ", name '"
+                + request.name() + "'");
         return view(s, v);
     }
 
@@ -116,6 +124,8 @@ public class ScenarioService {
         s.activeVersion = next;
         s.updatedAt = now;
         Scenario.flush();
+        audit.record(actors.current(), "scenario.update", id, next, "new version " + next + ", name '"
+                + request.name() + "'");
         return view(s, v);
     }
 
@@ -132,6 +142,8 @@ public class ScenarioService {
             throw ProblemException.notFound("Scenario '" + id + "' has no version " + version + ".");
         }
         if (s.activeVersion != version) {
+            audit.record(actors.current(), "scenario.activate", id, version, "active version " + s.activeVersion
+                    + " -> " + version);
             s.activeVersion = version;
             s.updatedAt = Instant.now();
             Scenario.flush();
@@ -152,6 +164,8 @@ public class ScenarioService {
             return false;
         }
         checkEtag(s, ifMatch);
+        audit.record(actors.current(), "scenario.delete", id, s.activeVersion, "deleted with " + s.latestVersion
+                + " version(s)");
         s.delete();
         return true;
     }

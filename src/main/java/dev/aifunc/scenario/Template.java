@@ -29,7 +29,7 @@ public record Template(String id, String kind, String title, String description,
                        @Schema(description = "JSON Schema of the invoke body") JsonNode inputSchema,
                        @Schema(description = "JSON Schema of the invoke response") JsonNode outputSchema,
                        JsonNode exampleInput,
-                       @Schema(description = "Config values a scenario gets unless it sets them") ObjectNode defaults,
+                       @Schema(description = "Config values a scenario gets unless it sets them", ref = "JsonObject") ObjectNode defaults,
                        @JsonIgnore @Schema(hidden = true) com.networknt.schema.Schema compiledConfigSchema,
                        @JsonIgnore @Schema(hidden = true) com.networknt.schema.Schema compiledInputSchema) {
 

@@ -39,7 +39,8 @@ public class UsageFilter {
 
     /** Records the answered call and times it in the metrics; other requests pass untouched. */
     @ServerResponseFilter
-    public void answered(ContainerRequestContext request, ContainerResponseContext response) {
+    public void answered(ContainerRequestContext request, ContainerResponseContext response,
+                         io.vertx.ext.web.RoutingContext context) {
         Object started = request.getProperty(STARTED);
         if (!(started instanceof Long t0)) {
             return;
@@ -59,7 +60,9 @@ public class UsageFilter {
         }
         long bytes = Math.max(0, request.getLength());
         long nanos = System.nanoTime() - t0;
-        recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(), nanos / 1e6, bytes, null,
+        String key = context.get(dev.aifunc.security.Caller.PROPERTY) instanceof dev.aifunc.security.Caller caller
+                ? caller.keyId() : null;
+        recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(), nanos / 1e6, bytes, key,
                 (Instant) request.getProperty(ARRIVED)));
         // an id that named no scenario is not a tag value: unknown ids would make one time series each
         String scenario = version == null && response.getStatus() == 404 ? "(unknown)" : m.group(1);

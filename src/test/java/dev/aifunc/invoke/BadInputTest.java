@@ -76,6 +76,7 @@ class BadInputTest {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + path))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + dev.aifunc.support.TestCredentials.adminKey())
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build();
         return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
     }
@@ -144,6 +145,7 @@ class BadInputTest {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
                                 + "/api/scenarios/" + ID + "/invoke"))
+                .header("Authorization", "Bearer " + dev.aifunc.support.TestCredentials.adminKey())
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\": \"hello\"}")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         org.junit.jupiter.api.Assertions.assertEquals(415, response.statusCode(), response.body());

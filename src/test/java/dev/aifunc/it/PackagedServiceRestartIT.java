@@ -69,9 +69,11 @@ class PackagedServiceRestartIT {
     }
 
     private static final int CALLS_BEFORE_STOP = 40;
+    /** The operator admin key the packaged service is started with (AIFUNC_AUTH_ADMIN_KEY). */
+    private static final String ADMIN_KEY = "packaged-service-it-admin-key-0123456789";
 
     private static RequestSpecification api(int port) {
-        return given().baseUri("http://127.0.0.1").port(port);
+        return given().baseUri("http://127.0.0.1").port(port).header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
     private static Process start(Path data, int httpPort, int dbPort) throws IOException {
@@ -86,6 +88,7 @@ class PackagedServiceRestartIT {
         pb.environment().put("AIFUNC_EMBEDDED_DB_PORT", String.valueOf(dbPort));
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         pb.environment().put("AIFUNC_USAGE_FLUSH_INTERVAL", "10m");
+        pb.environment().put("AIFUNC_AUTH_ADMIN_KEY", ADMIN_KEY);
         return pb.start();
     }
 

@@ -1,0 +1,69 @@
+package dev.aifunc.audit;
+
+import dev.aifunc.problem.ProblemException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code GET /api/audit} and {@code GET /api/scenarios/{id}/audit}: who changed what, when (admin only). */
+@Path("/api")
+@Tag(name = "audit", description = "Who changed which scenario, key or dataset, and when")
+public class AuditResource {
+
+    private final AuditLog audit;
+
+    public AuditResource(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @GET
+    @Path("audit")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "listAudit", summary = "Audit entries, newest first",
+            description = "from/to: ISO-8601 instants; limit: 1 to 1000 (default 100).")
+    public List<AuditLog.Entry> all(@QueryParam("from") String from, @QueryParam("to") String to,
+                                    @QueryParam("limit") @DefaultValue("100") String limit) {
+        return audit.list(null, instant(from, "from"), instant(to, "to"), limit(limit));
+    }
+
+    @GET
+    @Path("scenarios/{id}/audit")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "listScenarioAudit", summary = "One scenario's audit entries, newest first",
+            description = "Kept after the scenario is deleted. from/to: ISO-8601 instants; limit: 1 to 1000.")
+    public List<AuditLog.Entry> scenario(@PathParam("id") String id, @QueryParam("from") String from,
+                                         @QueryParam("to") String to,
+                                         @QueryParam("limit") @DefaultValue("100") String limit) {
+        return audit.list(id, instant(from, "from"), instant(to, "to"), limit(limit));
+    }
+
+    private static int limit(String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.unprocessable("limit must be a whole number from 1 to " + AuditLog.MAX_LIMIT + ".",
+                    "limit", AuditLog.MAX_LIMIT + " entries");
+        }
+    }
+
+    private static Instant instant(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.unprocessable(field + " must be an ISO-8601 instant such as 2026-12-01T00:00:00Z.",
+                    field, null);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.aifunc.security;
+
+import dev.aifunc.audit.AuditLog;
+import dev.aifunc.problem.Problem;
+import dev.aifunc.problem.ProblemException;
+import dev.aifunc.scenario.Scenario;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Creates, lists, revokes and checks API keys. A key looks like {@code afk_3f9a1c2b_<43 base64url characters>}:
+ * the public id ({@code k_3f9a1c2b}) and 256 random bits. It is shown once, at creation; the database keeps its
+ * SHA-256 only. Checked keys are cached for {@code quarkus.cache.caffeine."api-keys".expire-after-write} (5 s):
+ * a revoke takes effect at once on the replica that made it and within that time on the others.
+ */
+@ApplicationScoped
+public class ApiKeys {
+
+    /** What every key starts with, so secret scanners and people can recognise one. */
+    public static final String PREFIX = "afk_";
+    /** Most scenarios one key may be scoped to. */
+    public static final int MAX_SCENARIOS = 100;
+    /** Highest sustained rate a key may be given, requests per second. */
+    public static final double MAX_RATE = 100_000;
+    /** Highest burst, requests. */
+    public static final int MAX_BURST = 1_000_000;
+    /** Highest daily quota, calls. */
+    public static final long MAX_DAILY_QUOTA = 1_000_000_000L;
+
+    private static final Pattern SHAPE = Pattern.compile("^afk_([0-9a-f]{8})_[A-Za-z0-9_-]{43}$");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Body of {@code POST /api/keys}. */
+    public record CreateKey(String name, List<String> scenarios, Boolean admin, Double ratePerSecond,
+                            Integer burst, Long dailyQuota) {
+    }
+
+    /** A key as lists show it (never the secret). */
+    public record KeyView(String id, String name, String prefix, List<String> scenarios, boolean admin,
+                          Double ratePerSecond, Integer burst, Long dailyQuota, Instant createdAt, String createdBy,
+                          Instant revokedAt, String revokedBy) {
+    }
+
+    /** The answer to a create: the view and, this once, the key itself. */
+    public record CreatedKey(String key, KeyView apiKey) {
+    }
+
+    private final Cache cache;
+    private final AuditLog audit;
+
+    public ApiKeys(@CacheName("api-keys") Cache cache, AuditLog audit) {
+        this.cache = cache;
+        this.audit = audit;
+    }
+
+    /**
+     * Creates a key.
+     *
+     * @throws ProblemException 422 naming the field: name missing or over 200 characters, unknown scenario ids,
+     *                          more than {@value #MAX_SCENARIOS} scenarios, rates or quotas out of range
+     */
+    @Transactional
+    public CreatedKey create(CreateKey request, String actor) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String name = request.name() == null ? "" : request.name().strip();
+        if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new Problem.FieldError("name", null, "give the key a name of 1 to 200 characters", "200 characters"));
+        }
+        Set<String> scenarios = null;
+        if (request.scenarios() != null && !request.scenarios().isEmpty()) {
+            scenarios = new LinkedHashSet<>();
+            for (String id : request.scenarios()) {
+                if (id == null || Scenario.findById(id) == null) {
+                    errors.add(new Problem.FieldError("scenarios", null, "no scenario '" + id + "'", null));
+                } else {
+                    scenarios.add(id);
+                }
+            }
+            if (scenarios.size() > MAX_SCENARIOS) {
+                errors.add(new Problem.FieldError("scenarios", null, "at most " + MAX_SCENARIOS + " scenarios",
+                        MAX_SCENARIOS + " scenarios"));
+            }
+        }
+        if (request.ratePerSecond() != null && !(request.ratePerSecond() > 0 && request.ratePerSecond() <= MAX_RATE)) {
+            errors.add(new Problem.FieldError("ratePerSecond", null, "must be over 0 and at most " + (long) MAX_RATE,
+                    (long) MAX_RATE + " per second"));
+        }
+        if (request.burst() != null && (request.burst() < 1 || request.burst() > MAX_BURST)) {
+            errors.add(new Problem.FieldError("burst", null, "must be 1 to " + MAX_BURST, MAX_BURST + " requests"));
+        }
+        if (request.dailyQuota() != null && (request.dailyQuota() < 1 || request.dailyQuota() > MAX_DAILY_QUOTA)) {
+            errors.add(new Problem.FieldError("dailyQuota", null, "must be 1 to " + MAX_DAILY_QUOTA,
+                    MAX_DAILY_QUOTA + " calls"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.unprocessable("The key cannot be created: " + errors.get(0).field() + " "
+                    + errors.get(0).message() + ".", errors);
+        }
+        String hex;
+        do {
+            byte[] id = new byte[4];
+            RANDOM.nextBytes(id);
+            hex = HexFormat.of().formatHex(id);
+        } while (ApiKey.findById("k_" + hex) != null);
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String key = PREFIX + hex + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+
+        ApiKey row = new ApiKey();
+        row.id = "k_" + hex;
+        row.name = name;
+        row.secretSha256 = sha256(key);
+        row.scenarios = scenarios == null ? null : String.join(",", scenarios);
+        row.admin = Boolean.TRUE.equals(request.admin());
+        row.ratePerSecond = request.ratePerSecond();
+        row.burst = request.burst();
+        row.dailyQuota = request.dailyQuota();
+        row.createdAt = Instant.now();
+        row.createdBy = actor;
+        row.persist();
+        audit.record(actor, "key.create", null, null, row.id + " '" + name + "'"
+                + (row.admin ? ", admin" : "") + (row.scenarios == null ? ", all scenarios" : ", scenarios " + row.scenarios));
+        cache.invalidateAll().await().indefinitely(); // a cached "unknown" for this hash must not linger
+        return new CreatedKey(key, view(row));
+    }
+
+    /** Every key, newest first, revoked ones included. */
+    public List<KeyView> list() {
+        return ApiKey.<ApiKey>list("order by createdAt desc").stream().map(ApiKeys::view).toList();
+    }
+
+    /**
+     * Revokes a key: it stops working at once on this replica.
+     *
+     * @return false when there is no such key
+     */
+    @Transactional
+    public boolean revoke(String id, String actor) {
+        ApiKey row = ApiKey.findById(id);
+        if (row == null) {
+            return false;
+        }
+        if (row.revokedAt == null) {
+            row.revokedAt = Instant.now();
+            row.revokedBy = actor;
+            audit.record(actor, "key.revoke", null, null, row.id + " '" + row.name + "'");
+        }
+        cache.invalidateAll().await().indefinitely();
+        return true;
+    }
+
+    /**
+     * The caller a presented key stands for, or empty when it is malformed, unknown or revoked. Cached by hash.
+     */
+    public Optional<Caller> authenticate(String presented) {
+        if (presented == null || !SHAPE.matcher(presented).matches()) {
+            return Optional.empty(); // not even shaped like a key: no database lookup
+        }
+        String hash = sha256(presented);
+        return cache.<String, Optional<Caller>>get(hash, h -> lookup(h)).await().indefinitely();
+    }
+
+    Optional<Caller> lookup(String hash) {
+        ApiKey row = ApiKey.find("secretSha256", hash).firstResult();
+        if (row == null || row.revokedAt != null) {
+            return Optional.empty();
+        }
+        Set<String> scenarios = row.scenarios == null ? null
+                : Set.copyOf(Arrays.asList(row.scenarios.split(",")));
+        return Optional.of(new Caller("key:" + row.id, row.id, row.admin, scenarios, row.ratePerSecond, row.burst,
+                row.dailyQuota));
+    }
+
+    static KeyView view(ApiKey row) {
+        return new KeyView(row.id, row.name, PREFIX + row.id.substring(2) + "_…",
+                row.scenarios == null ? null : List.of(row.scenarios.split(",")), row.admin, row.ratePerSecond,
+                row.burst, row.dailyQuota, row.createdAt, row.createdBy, row.revokedAt, row.revokedBy);
+    }
+
+    /** Hex SHA-256 of a string's UTF-8 bytes. */
+    public static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
