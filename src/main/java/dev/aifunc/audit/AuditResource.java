@@ -14,8 +14,8 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code GET /api/audit} and {@code GET /api/scenarios/{id}/audit}: who changed what, when (admin only). */
-@Path("/api")
+/** {@code GET /api/audit}: who changed what, when (admin only); one scenario's entries: {@link ScenarioAuditResource}. */
+@Path("/api/audit")
 @Tag(name = "audit", description = "Who changed which scenario, key or dataset, and when")
 public class AuditResource {
 
@@ -26,7 +26,6 @@ public class AuditResource {
     }
 
     @GET
-    @Path("audit")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "listAudit", summary = "Audit entries, newest first",
             description = "from/to: ISO-8601 instants; limit: 1 to 1000 (default 100).")
@@ -35,18 +34,7 @@ public class AuditResource {
         return audit.list(null, instant(from, "from"), instant(to, "to"), limit(limit));
     }
 
-    @GET
-    @Path("scenarios/{id}/audit")
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listScenarioAudit", summary = "One scenario's audit entries, newest first",
-            description = "Kept after the scenario is deleted. from/to: ISO-8601 instants; limit: 1 to 1000.")
-    public List<AuditLog.Entry> scenario(@PathParam("id") String id, @QueryParam("from") String from,
-                                         @QueryParam("to") String to,
-                                         @QueryParam("limit") @DefaultValue("100") String limit) {
-        return audit.list(id, instant(from, "from"), instant(to, "to"), limit(limit));
-    }
-
-    private static int limit(String value) {
+    static int limit(String value) {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
@@ -55,7 +43,7 @@ public class AuditResource {
         }
     }
 
-    private static Instant instant(String value, String field) {
+    static Instant instant(String value, String field) {
         if (value == null || value.isBlank()) {
             return null;
         }

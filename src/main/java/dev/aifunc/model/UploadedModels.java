@@ -104,7 +104,7 @@ public class UploadedModels {
             }
             dev.aifunc.dataset.DatasetService.bumpRevision(c, scenarioId, "model", 0);
             audit.record(actors.current(), "model.upload", scenarioId, null, "sha256 " + sha + ", " + onnx.length
-                    + " bytes, " + archive.labels().size() + " labels");
+                    + " bytes" + (archive.labels() == null ? "" : ", " + archive.labels().size() + " labels"));
         } catch (SQLException e) {
             throw new IllegalStateException("storing the model failed", e);
         }

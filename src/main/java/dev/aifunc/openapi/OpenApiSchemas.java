@@ -134,6 +134,9 @@ public final class OpenApiSchemas {
         if (out.has("enum") && nullable) {
             ((ArrayNode) out.get("enum")).addNull();
         }
+        if ("array".equals(out.path("type").asText()) && !out.has("items")) {
+            out.putObject("items"); // 3.0 requires items; an array of anything
+        }
         if (!out.has("type") && out.has("properties")) {
             out.put("type", "object");
         }

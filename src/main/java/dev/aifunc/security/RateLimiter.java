@@ -16,7 +16,6 @@ import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,6 +159,6 @@ public class RateLimiter {
     }
 
     private static String format(double rate) {
-        return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.format(Locale.ROOT, "%.3g", rate);
+        return java.math.BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString();
     }
 }
