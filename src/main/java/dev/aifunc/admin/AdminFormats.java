@@ -15,6 +15,11 @@ public final class AdminFormats {
     private AdminFormats() {
     }
 
+    /** A number without a trailing {@code .0}: {@code 10}, {@code 0.5}. */
+    static String plain(Double value) {
+        return value == null ? "" : java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
     /** {@code 2026-11-29 23:43 UTC}: to the minute, in UTC. */
     static String friendly(Instant instant) {
         return instant == null ? "" : MINUTES.format(instant);

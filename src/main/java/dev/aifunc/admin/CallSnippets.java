@@ -13,8 +13,9 @@ import java.util.Locale;
  * @param java       a Java 17 snippet
  * @param javascript a browser / Node 18+ snippet
  * @param python     a Python 3 snippet
+ * @param sdk        how to generate a typed client with openapi-generator, and the call through it (Java)
  */
-public record CallSnippets(String curl, String java, String javascript, String python) {
+public record CallSnippets(String curl, String java, String javascript, String python, String sdk) {
 
     /**
      * Snippets for one scenario.
@@ -22,15 +23,19 @@ public record CallSnippets(String curl, String java, String javascript, String p
      * @param baseUrl      the service's URL without a trailing slash (e.g. {@code http://localhost:8080})
      * @param exampleInput the template's example input
      * @param image        whether the template takes an image
+     * @param operationId  the scenario's operation in the OpenAPI document (its method in generated clients)
      */
-    public static CallSnippets of(String baseUrl, String scenarioId, JsonNode exampleInput, boolean image) {
+    public static CallSnippets of(String baseUrl, String scenarioId, JsonNode exampleInput, boolean image,
+                                  String operationId) {
         String url = baseUrl + "/api/scenarios/" + scenarioId + "/invoke";
+        String sdk = sdk(baseUrl, scenarioId, exampleInput, image, operationId);
         if (image) {
             return new CallSnippets(
-                    "curl -X POST '" + url + "' -H 'Content-Type: image/jpeg' --data-binary @photo.jpg",
+                    "curl -X POST '" + url + "' -H \"Authorization: Bearer $AIFUNC_API_KEY\" -H 'Content-Type: image/jpeg' --data-binary @photo.jpg",
                     """
                     var client = java.net.http.HttpClient.newHttpClient();
                     var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("%s"))
+                            .header("Authorization", "Bearer " + System.getenv("AIFUNC_API_KEY"))
                             .header("Content-Type", "image/jpeg")
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(java.nio.file.Path.of("photo.jpg")))
                             .build();
@@ -39,24 +44,26 @@ public record CallSnippets(String curl, String java, String javascript, String p
                     """
                     const photo = document.querySelector('input[type=file]').files[0]; // or a Blob / Buffer
                     const response = await fetch('%s', {
-                      method: 'POST', headers: {'Content-Type': photo.type || 'image/jpeg'}, body: photo});
+                      method: 'POST', body: photo, headers: {'Authorization': 'Bearer ' + apiKey, // your API key
+                        'Content-Type': photo.type || 'image/jpeg'}});
                     const result = await response.json();
                     """.formatted(url),
                     """
-                    import json, urllib.request
+                    import json, os, urllib.request
                     with open("photo.jpg", "rb") as f:
-                        request = urllib.request.Request("%s", data=f.read(),
-                                                         headers={"Content-Type": "image/jpeg"}, method="POST")
+                        request = urllib.request.Request("%s", data=f.read(), method="POST", headers={
+                            "Authorization": "Bearer " + os.environ["AIFUNC_API_KEY"], "Content-Type": "image/jpeg"})
                     result = json.load(urllib.request.urlopen(request))
-                    """.formatted(url));
+                    """.formatted(url), sdk);
         }
         String body = exampleInput == null ? "{}" : exampleInput.toString();
         String javaString = body.replace("\\", "\\\\").replace("\"", "\\\"");
         return new CallSnippets(
-                "curl -X POST '" + url + "' -H 'Content-Type: application/json' -d '" + body.replace("'", "'\\''") + "'",
+                "curl -X POST '" + url + "' -H \"Authorization: Bearer $AIFUNC_API_KEY\" -H 'Content-Type: application/json' -d '" + body.replace("'", "'\\''") + "'",
                 """
                 var client = java.net.http.HttpClient.newHttpClient();
                 var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("%s"))
+                        .header("Authorization", "Bearer " + System.getenv("AIFUNC_API_KEY"))
                         .header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("%s"))
                         .build();
@@ -64,16 +71,58 @@ public record CallSnippets(String curl, String java, String javascript, String p
                 """.formatted(url, javaString),
                 """
                 const response = await fetch('%s', {
-                  method: 'POST', headers: {'Content-Type': 'application/json'},
+                  method: 'POST', headers: {'Authorization': 'Bearer ' + apiKey, // your API key
+                    'Content-Type': 'application/json'},
                   body: JSON.stringify(%s)});
                 const result = await response.json();
                 """.formatted(url, body),
                 """
-                import json, urllib.request
-                request = urllib.request.Request("%s", data=json.dumps(%s).encode(),
-                                                 headers={"Content-Type": "application/json"}, method="POST")
+                import json, os, urllib.request
+                request = urllib.request.Request("%s", data=json.dumps(%s).encode(), method="POST", headers={
+                    "Authorization": "Bearer " + os.environ["AIFUNC_API_KEY"], "Content-Type": "application/json"})
                 result = json.load(urllib.request.urlopen(request))
-                """.formatted(url, python(exampleInput)));
+                """.formatted(url, python(exampleInput)), sdk);
+    }
+
+    /** Generating a Java client from the scenario's own document, and the typed call with the example input. */
+    static String sdk(String baseUrl, String scenarioId, JsonNode exampleInput, boolean image, String operationId) {
+        String type = Character.toUpperCase(operationId.charAt(0)) + operationId.substring(1);
+        StringBuilder input = new StringBuilder("new " + type + "Input()");
+        if (exampleInput != null && exampleInput.isObject()) {
+            exampleInput.properties().forEach(e -> {
+                JsonNode v = e.getValue();
+                String value;
+                if (image && "image".equals(e.getKey())) {
+                    value = "java.nio.file.Files.readAllBytes(java.nio.file.Path.of(\"photo.jpg\"))";
+                } else if (v.isArray()) {
+                    StringBuilder list = new StringBuilder("java.util.List.of(");
+                    for (int i = 0; i < v.size(); i++) {
+                        list.append(i > 0 ? ", " : "").append(v.get(i).isTextual() ? v.get(i).toString() : v.get(i).asText());
+                    }
+                    value = list.append(')').toString();
+                } else if (v.isTextual()) {
+                    value = v.toString();
+                } else if (v.isValueNode()) {
+                    value = v.asText();
+                } else {
+                    return; // nested objects: see the generated model's setters
+                }
+                input.append("\n        .").append(e.getKey()).append('(').append(value).append(')');
+            });
+        }
+        return """
+                # this scenario's contract (or %1$s/q/openapi for every scenario and the admin API)
+                curl -H "Authorization: Bearer $AIFUNC_API_KEY" -o %2$s.json %1$s/api/scenarios/%2$s/openapi
+                openapi-generator-cli generate -i %2$s.json -g java --library native -o %2$s-client \\
+                  --additional-properties useJakartaEe=true,openApiNullable=false,invokerPackage=my.ai,apiPackage=my.ai.api,modelPackage=my.ai.model
+
+                // Java, with the generated client (my.ai.*)
+                var client = new ApiClient();
+                client.updateBaseUri("%1$s");
+                client.setRequestInterceptor(r -> r.header("Authorization", "Bearer " + System.getenv("AIFUNC_API_KEY")));
+                var scenarios = new ScenariosApi(client);
+                %3$sOutput result = scenarios.%4$s(%5$s);
+                """.formatted(baseUrl, scenarioId, type, operationId, input);
     }
 
     /**

@@ -45,7 +45,7 @@ public class ScenarioPagesResource {
 
         static native TemplateInstance scenario(ScenarioDtos.View scenario, Template template,
                                                 List<ScenarioDtos.VersionView> versions, CallSnippets call,
-                                                Comparison comparison, String message);
+                                                Comparison comparison, String message, String operationId);
     }
 
     /**
@@ -68,6 +68,9 @@ public class ScenarioPagesResource {
                            String etag, List<SchemaForm.Field> fields, String idError, String nameError,
                            String problem, String exampleRequest, int version) {
     }
+
+    @jakarta.inject.Inject
+    dev.aifunc.openapi.ScenarioContract contract;
 
     private final ScenarioService scenarios;
     private final TemplateCatalog catalog;
@@ -126,8 +129,9 @@ public class ScenarioPagesResource {
                 ? "Scenario created. Its endpoint POST /api/scenarios/" + id + "/invoke answers now: try it in the playground."
                 : saved != null ? "Saved as version v" + saved + "; it is active now."
                 : unchanged != null ? "Nothing was changed, so no new version was saved." : null;
-        return Templates.scenario(view, template, versions, CallSnippets.of(base, id, template.exampleInput(), image),
-                comparison, message);
+        String operationId = contract.operationIds().getOrDefault(id, dev.aifunc.openapi.ScenarioContract.operationId(id));
+        return Templates.scenario(view, template, versions,
+                CallSnippets.of(base, id, template.exampleInput(), image, operationId), comparison, message, operationId);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

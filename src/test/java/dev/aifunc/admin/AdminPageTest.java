@@ -73,7 +73,11 @@ class AdminPageTest {
                 .statusCode(200).extract().asString()
                 .replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
         org.junit.jupiter.api.Assertions.assertTrue(page.contains("/api/scenarios/admin-listed/invoke' "
-                + "-H 'Content-Type: application/json' -d '{\"text\":\"My parcel never arrived.\"}'"), "curl snippet");
+                + "-H \"Authorization: Bearer $AIFUNC_API_KEY\" -H 'Content-Type: application/json' "
+                + "-d '{\"text\":\"My parcel never arrived.\"}'"), "curl snippet");
+        // the generated-client snippet calls the scenario's own typed method
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("AdminListedOutput result = scenarios.adminListed("
+                + "new AdminListedInput()\n        .text(\"My parcel never arrived.\"))"), "SDK snippet");
         org.junit.jupiter.api.Assertions.assertTrue(page.contains("json.dumps({\"text\": \"My parcel never arrived.\"})"),
                 "python snippet");
         org.junit.jupiter.api.Assertions.assertTrue(page.contains("<span class=\"active\">active</span>"), "active version");

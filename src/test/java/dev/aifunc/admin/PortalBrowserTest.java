@@ -157,6 +157,29 @@ class PortalBrowserTest {
                 assertTrue(d.findElement(By.id("result")).getText().contains(vision[2]), vision[0]);
             }
 
+            // API keys: create one scoped to the scenario, shown once; it works at once; revoke it, and it stops
+            d.findElement(By.linkText("API keys")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key-name"))).sendKeys("e2e app");
+            d.findElement(By.cssSelector("input[name=scenarios][value=e2e-reviews]")).click();
+            d.findElement(By.id("key-rate")).sendKeys("10");
+            d.findElement(By.cssSelector("#create-key button[type=submit]")).click();
+            String key = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("new-key"))).getText().strip();
+            browser.screenshot("16-key-created");
+            assertTrue(key.startsWith("afk_"), key);
+            given().header("Authorization", "Bearer " + key).contentType("application/json")
+                    .body(java.util.Map.of("text", REVIEW)).post("/api/scenarios/e2e-reviews/invoke")
+                    .then().statusCode(200).body("label", equalTo("negative"));
+            d.get(root + "/admin/keys");
+            assertTrue(!d.getPageSource().contains(key), "the key is shown only once");
+            d.findElement(By.cssSelector("#keys form button.danger")).click();
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(ExpectedConditions.urlContains("revoked="));
+            assertTrue(d.findElement(By.tagName("main")).getText().contains("is revoked"));
+            browser.screenshot("17-key-revoked");
+            given().header("Authorization", "Bearer " + key).contentType("application/json")
+                    .body(java.util.Map.of("text", REVIEW)).post("/api/scenarios/e2e-reviews/invoke")
+                    .then().statusCode(401);
+
             // sign out: back at the sign-in form, and the portal is closed again
             d.findElement(By.cssSelector("form.signout button")).click();
             wait.until(ExpectedConditions.urlContains("signed-out=true"));

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
  * The README's quick start as a new user runs it: the packaged jar with no database configured starts its embedded
  * PostgreSQL; a scenario saved in the first run is served, with the same answers, after a restart (SIGTERM) on the
  * same data folder, and the usage records still in memory at the SIGTERM are written by the graceful shutdown.
+ * With {@code AIFUNC_RATE_LIMIT_STORE=postgresql} a key's rate-limit bucket lives in PostgreSQL, so a key that was
+ * over its limit is still over it after the restart. A third start with {@code AIFUNC_AUTH_ENABLED=false} opens the
+ * API to callers without credentials (the local try-out mode).
  */
 class PackagedServiceRestartIT {
 
@@ -27,7 +30,8 @@ class PackagedServiceRestartIT {
         Path data = Files.createTempDirectory("aifunc-it-data");
         int httpPort = freePort();
         int dbPort = freePort();
-        Process first = start(data, httpPort, dbPort);
+        Process first = start(data, httpPort, dbPort, Map.of("AIFUNC_RATE_LIMIT_STORE", "postgresql"));
+        String key;
         try {
             awaitReady(httpPort, first);
             api(httpPort).contentType("application/json")
@@ -39,6 +43,12 @@ class PackagedServiceRestartIT {
                             Map.of("language", "en", "faq", List.of(Map.of("question", "Do you ship abroad?",
                                     "answer", "Yes, to 42 countries.")))))
                     .put("/api/scenarios/kept-faq").then().statusCode(200).body("version", equalTo(2));
+            // a key allowed 2 calls at once, then one per 100 s: the third call is refused
+            key = api(httpPort).contentType("application/json").body(Map.of("name", "slow", "ratePerSecond", 0.01,
+                    "burst", 2)).post("/api/keys").then().statusCode(201).extract().path("key");
+            for (int expected : new int[] {200, 200, 429}) {
+                keyCall(httpPort, key).then().statusCode(expected);
+            }
             // usage records wait in memory (this run flushes only every 10 minutes): SIGTERM must write them all
             for (int i = 0; i < CALLS_BEFORE_STOP; i++) {
                 api(httpPort).contentType("application/json").body(Map.of("question", "do you ship abroad? " + i))
@@ -47,7 +57,7 @@ class PackagedServiceRestartIT {
         } finally {
             stop(first);
         }
-        Process second = start(data, httpPort, dbPort);
+        Process second = start(data, httpPort, dbPort, Map.of("AIFUNC_RATE_LIMIT_STORE", "postgresql"));
         try {
             awaitReady(httpPort, second);
             api(httpPort).get("/api/scenarios/kept-faq").then().statusCode(200)
@@ -61,10 +71,25 @@ class PackagedServiceRestartIT {
             java.time.Instant now = java.time.Instant.now();
             api(httpPort).queryParam("from", now.minusSeconds(3600).toString()).queryParam("to", now.plusSeconds(60).toString())
                     .get("/api/scenarios/kept-faq/usage").then().statusCode(200)
-                    .body("total.calls", org.hamcrest.Matchers.greaterThanOrEqualTo(CALLS_BEFORE_STOP))
-                    .body("total.calls", org.hamcrest.Matchers.lessThanOrEqualTo(CALLS_BEFORE_STOP + 1));
+                    .body("total.calls", org.hamcrest.Matchers.greaterThanOrEqualTo(CALLS_BEFORE_STOP + 3))
+                    .body("total.calls", org.hamcrest.Matchers.lessThanOrEqualTo(CALLS_BEFORE_STOP + 4));
+            // the bucket is in PostgreSQL: still empty after the restart
+            keyCall(httpPort, key).then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
         } finally {
             stop(second);
+        }
+        Process open = start(data, httpPort, dbPort, Map.of("AIFUNC_AUTH_ENABLED", "false"));
+        try {
+            awaitReady(httpPort, open);
+            given().baseUri("http://127.0.0.1").port(httpPort).contentType("application/json")
+                    .body(Map.of("question", "do you ship abroad?")).post("/api/scenarios/kept-faq/invoke")
+                    .then().statusCode(200).body("match.answer", equalTo("Yes, to 42 countries."));
+            given().baseUri("http://127.0.0.1").port(httpPort).post("/api/scenarios/kept-faq/versions/1/activate")
+                    .then().statusCode(200);
+            api(httpPort).get("/api/scenarios/kept-faq/audit").then().statusCode(200)
+                    .body("[0].action", equalTo("scenario.activate")).body("[0].actor", equalTo("local"));
+        } finally {
+            stop(open);
         }
     }
 
@@ -76,7 +101,12 @@ class PackagedServiceRestartIT {
         return given().baseUri("http://127.0.0.1").port(port).header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
-    private static Process start(Path data, int httpPort, int dbPort) throws IOException {
+    private static io.restassured.response.Response keyCall(int port, String key) {
+        return given().baseUri("http://127.0.0.1").port(port).header("X-API-Key", key).contentType("application/json")
+                .body(Map.of("question", "do you ship abroad?")).post("/api/scenarios/kept-faq/invoke");
+    }
+
+    private static Process start(Path data, int httpPort, int dbPort, Map<String, String> env) throws IOException {
         File jar = new File("target/quarkus-app/quarkus-run.jar");
         ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar", jar.getAbsolutePath())
                 .redirectErrorStream(true)
@@ -89,6 +119,7 @@ class PackagedServiceRestartIT {
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         pb.environment().put("AIFUNC_USAGE_FLUSH_INTERVAL", "10m");
         pb.environment().put("AIFUNC_AUTH_ADMIN_KEY", ADMIN_KEY);
+        pb.environment().putAll(env);
         return pb.start();
     }
 
