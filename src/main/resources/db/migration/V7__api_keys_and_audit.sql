@@ -3,7 +3,7 @@ CREATE TABLE api_key (
     id              VARCHAR(20)   PRIMARY KEY,           -- public part, shown in lists and usage: 'k_' + 8 hex
     name            VARCHAR(200)  NOT NULL,
     secret_sha256   VARCHAR(64)   NOT NULL UNIQUE,       -- hex SHA-256 of the whole key
-    scenarios       VARCHAR(4000),                       -- comma-separated scenario ids; NULL: every scenario
+    scenarios       TEXT,                                -- comma-separated scenario ids (at most 100); NULL: every scenario
     is_admin        BOOLEAN       NOT NULL DEFAULT FALSE,
     rate_per_second DOUBLE PRECISION,                    -- NULL: aifunc.rate-limit defaults
     burst           INTEGER,

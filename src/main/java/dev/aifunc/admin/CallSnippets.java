@@ -113,7 +113,7 @@ public record CallSnippets(String curl, String java, String javascript, String p
         return """
                 # this scenario's contract (or %1$s/q/openapi for every scenario and the admin API)
                 curl -H "Authorization: Bearer $AIFUNC_API_KEY" -o %2$s.json %1$s/api/scenarios/%2$s/openapi
-                openapi-generator-cli generate -i %2$s.json -g java --library native -o %2$s-client \\
+                java -jar openapi-generator-cli-7.25.0.jar generate -i %2$s.json -g java --library native -o %2$s-client \\
                   --additional-properties useJakartaEe=true,openApiNullable=false,invokerPackage=my.ai,apiPackage=my.ai.api,modelPackage=my.ai.model
 
                 // Java, with the generated client (my.ai.*)

@@ -45,10 +45,15 @@ public class KeyPagesResource {
      * @param form      the submitted form values when it is shown again with errors
      * @param errors    error message per field
      * @param message   a notice (e.g. a key was revoked), or null
+     * @param baseUrl   the service's URL, for the example call
      */
     public record KeysPage(List<ApiKeys.KeyView> keys, List<ScenarioDtos.View> scenarios, ApiKeys.CreatedKey created,
-                           Map<String, String> form, List<String> chosen, Map<String, String> errors, String message) {
+                           Map<String, String> form, List<String> chosen, Map<String, String> errors, String message,
+                           String baseUrl) {
     }
+
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.UriInfo uri;
 
     private final ApiKeys keys;
     private final ScenarioService scenarios;
@@ -81,13 +86,28 @@ public class KeyPagesResource {
                 "admin", value(form, "admin"));
         List<String> chosen = form.getOrDefault("scenarios", List.of());
         Map<String, String> errors = new java.util.LinkedHashMap<>();
-        Double rate = number(values.get("ratePerSecond"), "ratePerSecond", errors, Double::valueOf);
-        Integer burst = number(values.get("burst"), "burst", errors, Integer::valueOf);
-        Long quota = number(values.get("dailyQuota"), "dailyQuota", errors, Long::valueOf);
+        // the form's fields as the API's JSON: numbers as numbers (so 1.5 for a burst is refused the same way)
+        com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        body.put("name", values.get("name"));
+        chosen.forEach(body.withArray("scenarios")::add);
+        switch (values.get("admin")) {
+            case "yes" -> body.put("admin", true);
+            case "no", "" -> body.put("admin", false);
+            default -> errors.put("admin", "must be yes or no");
+        }
+        for (String field : List.of("ratePerSecond", "burst", "dailyQuota")) {
+            String text = values.get(field);
+            if (!text.isEmpty()) {
+                try {
+                    body.put(field, new java.math.BigDecimal(text));
+                } catch (NumberFormatException e) {
+                    errors.put(field, "must be a number, got '" + text + "'");
+                }
+            }
+        }
         if (errors.isEmpty()) {
             try {
-                ApiKeys.CreatedKey created = keys.create(new ApiKeys.CreateKey(values.get("name"), chosen,
-                        "yes".equals(values.get("admin")), rate, burst, quota), actors.current());
+                ApiKeys.CreatedKey created = keys.create(integral(body), actors.current());
                 return Response.status(201).entity(page(created, Map.of(), List.of(), Map.of(), null)).build();
             } catch (ProblemException e) {
                 Problem problem = e.toProblem(null);
@@ -115,7 +135,8 @@ public class KeyPagesResource {
 
     private TemplateInstance page(ApiKeys.CreatedKey created, Map<String, String> form, List<String> chosen,
                                   Map<String, String> errors, String message) {
-        return Templates.keys(new KeysPage(keys.list(), scenarios.list(), created, form, chosen, errors, message));
+        String base = uri == null ? "" : uri.getBaseUri().toString().replaceAll("/$", "");
+        return Templates.keys(new KeysPage(keys.list(), scenarios.list(), created, form, chosen, errors, message, base));
     }
 
     private static String value(MultivaluedMap<String, String> form, String name) {
@@ -123,17 +144,21 @@ public class KeyPagesResource {
         return v == null ? "" : v.strip();
     }
 
-    private static <T> T number(String text, String field, Map<String, String> errors,
-                                java.util.function.Function<String, T> parse) {
-        if (text == null || text.isEmpty()) {
-            return null;
+    /** Whole decimals (a typed "10") as JSON integers, as a JSON client would send them. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode integral(com.fasterxml.jackson.databind.node.ObjectNode body) {
+        for (String field : List.of("burst", "dailyQuota")) {
+            if (body.get(field) != null && body.get(field).isBigDecimal()) {
+                java.math.BigDecimal value = body.get(field).decimalValue();
+                if (value.signum() == 0 || value.stripTrailingZeros().scale() <= 0) {
+                    try {
+                        body.put(field, value.toBigIntegerExact());
+                    } catch (ArithmeticException e) {
+                        // not whole: left as it is, and refused as such
+                    }
+                }
+            }
         }
-        try {
-            return parse.apply(text);
-        } catch (NumberFormatException e) {
-            errors.put(field, "must be a number, got '" + text + "'");
-            return null;
-        }
+        return body;
     }
 
     /** Scope of a key for people: "all scenarios" or the ids. */

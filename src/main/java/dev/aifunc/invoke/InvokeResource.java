@@ -28,9 +28,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class InvokeResource {
 
     private final InvokeService service;
+    private final dev.aifunc.security.RateLimiter limiter;
 
-    public InvokeResource(InvokeService service) {
+    public InvokeResource(InvokeService service, dev.aifunc.security.RateLimiter limiter) {
         this.service = service;
+        this.limiter = limiter;
     }
 
     @POST
@@ -155,9 +157,14 @@ public class InvokeResource {
     @APIResponse(responseCode = "422", description = "inputs missing, empty or too many", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Model still loading (Retry-After)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public Response invokeBatch(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
-                                byte[] body) {
+                                @jakarta.ws.rs.core.Context io.vertx.ext.web.RoutingContext context, byte[] body) {
         requireJson(contentType);
-        InvokeService.BatchResult result = service.invokeBatch(id, body);
+        // each input counts as one call against the key's rate limit and quota
+        InvokeService.BatchResult result = service.invokeBatch(id, body, n -> {
+            if (context.get(dev.aifunc.security.Caller.PROPERTY) instanceof dev.aifunc.security.Caller caller) {
+                limiter.consume(caller, context, n);
+            }
+        });
         return Response.ok(Map.of("outputs", result.outputs()), MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Scenario-Version", result.version())
                 .header("Server-Timing", String.format(Locale.ROOT, "invoke;dur=%.2f", result.millis()))

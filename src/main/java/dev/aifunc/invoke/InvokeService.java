@@ -181,6 +181,14 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      *                          empty or longer than {@code aifunc.invoke.max-batch-size}
      */
     public BatchResult invokeBatch(String scenarioId, byte[] body) {
+        return invokeBatch(scenarioId, body, n -> { });
+    }
+
+    /**
+     * {@link #invokeBatch(String, byte[])}, telling {@code beforeRun} how many inputs the batch has once the body
+     * is read and before any input runs (the rate limiter counts each input as a call).
+     */
+    public BatchResult invokeBatch(String scenarioId, byte[] body, java.util.function.IntConsumer beforeRun) {
         long t0 = System.nanoTime();
         ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
         if (body.length > config.maxBatchBodyBytes()) {
@@ -200,6 +208,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             throw ProblemException.unprocessable("'inputs' has " + inputs.size() + " items; the limit is "
                     + config.maxBatchSize() + ".", "inputs", config.maxBatchSize() + " items");
         }
+        beforeRun.accept(inputs.size());
         Object[] outputs = new Object[inputs.size()];
         List<Integer> valid = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {

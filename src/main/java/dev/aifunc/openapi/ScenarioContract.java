@@ -1,5 +1,6 @@
 package dev.aifunc.openapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,9 +41,34 @@ public class ScenarioContract {
     /** Security scheme: HTTP Basic with an admin account (admin API). */
     public static final String BASIC = "adminBasic";
 
-    /** Operation ids the annotated API already uses; a scenario whose derived id collides gets a suffix. */
-    private static final Set<String> RESERVED = Set.of("invokeScenario", "invokeScenarioMultipart",
-            "invokeScenarioImage", "invokeScenarioBatch");
+    /**
+     * Operation ids of the annotated API (a scenario whose name would repeat one gets the suffix {@code Scenario});
+     * {@code ScenarioContractTest} checks this list against the live document.
+     */
+    static final Set<String> ADMIN_OPERATIONS = Set.of("activateScenarioVersion", "appendEvents", "createApiKey",
+            "createScenario", "deleteScenario", "deleteScenarioModel", "getApiKey", "getDataset",
+            "getDatasetUploadProgress", "getEvents", "getScenario", "getScenarioModel", "getScenarioOpenApi",
+            "getScenarioUsage", "getTemplate", "invokeScenario", "invokeScenarioBatch", "listApiKeys", "listAudit",
+            "listScenarioAudit", "listScenarioVersions", "listScenarios", "listTemplates", "putDataset",
+            "putScenarioModel", "revokeApiKey", "updateScenario");
+
+    /**
+     * Words generated clients cannot use as a method or class name (Java and TypeScript keywords, and names the
+     * generators' own code uses); compared ignoring case, as openapi-generator does.
+     */
+    private static final Set<String> RESERVED_WORDS = Set.of("abstract", "assert", "boolean", "break", "byte",
+            "case", "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum",
+            "extends", "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int",
+            "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short",
+            "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
+            "void", "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits",
+            "await", "async", "delete", "export", "function", "in", "let", "of", "typeof", "with", "debugger",
+            "any", "number", "string", "symbol", "type", "declare", "module", "namespace", "object", "list", "file",
+            "map", "set", "date", "configuration", "apiclient", "apiexception", "apiresponse", "pair", "stringutil",
+            "basepath", "requestcontext", "responsecontext", "blobapiresponse", "jsonapiresponse", "voidapiresponse",
+            "textapiresponse", "runtime", "headers", "localvarpath", "localvarqueryparams", "localvarheaderparams",
+            "localvarformparams", "localvarpostbody", "localvarcontenttype", "localvaraccept", "localvarauthnames",
+            "localreturntype", "memberVarBuilder", "requestbuilder", "responseerror", "fetcherror");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -66,7 +92,7 @@ public class ScenarioContract {
         info.put("title", scenario.name());
         info.put("version", String.valueOf(scenario.version()));
         info.put("description", describe(scenario));
-        addScenario(doc, scenario, names(List.of(scenario)).get(scenario.id()));
+        addScenario(doc, scenario, names(scenarios.list()).get(scenario.id())); // the same names as /q/openapi
         return doc;
     }
 
@@ -86,39 +112,43 @@ public class ScenarioContract {
     }
 
     /**
-     * The method name generators use for a scenario: the id in lowerCamelCase, prefixed with {@code scenario}
-     * when it starts with a digit ({@code 3d-parts} → {@code scenario3dParts}).
+     * The method name generators use for a scenario, derived from its id alone so it stays the same as other
+     * scenarios come and go: lowerCamelCase of the dash-separated words ({@code review-sentiment} →
+     * {@code reviewSentiment}); an empty word (a doubled, leading or trailing dash) is {@code Dash}
+     * ({@code a--b} → {@code aDashB}); a leading digit gets {@code scenario} in front ({@code 3d-parts} →
+     * {@code scenario3dParts}); a keyword or an admin operation's name gets {@code Scenario} after it
+     * ({@code class} → {@code classScenario}).
      */
     public static String operationId(String scenarioId) {
         StringBuilder out = new StringBuilder();
-        boolean upper = false;
-        for (char c : scenarioId.toCharArray()) {
-            if (c == '-' || c == '_') {
-                upper = out.length() > 0;
-            } else {
-                out.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
+        String[] words = scenarioId.split("-", -1);
+        for (int i = 0; i < words.length; i++) {
+            String word = words[i].isEmpty() ? "dash" : words[i];
+            out.append(i == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
         }
-        if (out.length() == 0 || Character.isDigit(out.charAt(0))) {
+        if (Character.isDigit(out.charAt(0))) {
             out.insert(0, "scenario");
         }
-        return out.toString();
+        String name = out.toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        boolean taken = RESERVED_WORDS.stream().anyMatch(w -> w.equalsIgnoreCase(lower))
+                || ADMIN_OPERATIONS.stream().anyMatch(a -> a.equalsIgnoreCase(lower));
+        return taken ? name + "Scenario" : name;
     }
 
-    /** Operation ids for the given scenarios, unique among themselves and the annotated API. */
+    /**
+     * Operation ids for the given scenarios: {@link #operationId}; only when two ids still give the same name
+     * (ignoring case: {@code ab} and {@code a-b}, or {@code 3d} and {@code scenario3d}) the later id in
+     * alphabetical order gets a number.
+     */
     private static Map<String, String> names(List<ScenarioDtos.View> all) {
         Map<String, String> names = new LinkedHashMap<>();
         Set<String> used = new HashSet<>();
-        RESERVED.forEach(r -> used.add(r.toLowerCase(Locale.ROOT)));
         all.stream().map(ScenarioDtos.View::id).sorted().forEach(id -> {
             String base = operationId(id);
             String name = base;
-            if (RESERVED.contains(name)) {
-                name = base + "Scenario";
-            }
             for (int n = 2; used.contains(name.toLowerCase(Locale.ROOT)); n++) {
-                name = base + n; // a-b and a--b both camel-case to aB; class names must differ beyond case too
+                name = base + n;
             }
             used.add(name.toLowerCase(Locale.ROOT));
             names.put(id, name);
@@ -162,6 +192,8 @@ public class ScenarioContract {
         }
         input.put(MARK, scenario.id());
         output.put(MARK, scenario.id());
+        nameNested(input, typeName + "Input");
+        nameNested(output, typeName + "Output");
         schemas.set(typeName + "Input", input);
         schemas.set(typeName + "Output", output);
 
@@ -180,6 +212,9 @@ public class ScenarioContract {
                 .putObject("schema").put("type", "integer");
         headers.putObject("Server-Timing").put("description", "invoke;dur=<ms> spent in the service")
                 .putObject("schema").put("type", "string");
+        headers.putObject("X-Model").put("description", "The model pack that answered, when there is one")
+                .putObject("schema").put("type", "string");
+        rateLimitHeaders(headers);
         ok.putObject("content").putObject("application/json").putObject("schema")
                 .put("$ref", "#/components/schemas/" + typeName + "Output");
         error(responses, "400", "The body is not readable JSON");
@@ -193,17 +228,54 @@ public class ScenarioContract {
         ObjectNode limitedHeaders = limited.putObject("headers");
         limitedHeaders.putObject("Retry-After").put("description", "Seconds to wait")
                 .putObject("schema").put("type", "integer");
+        rateLimitHeaders(limitedHeaders);
         ObjectNode busy = error(responses, "503", "The model is still loading");
         busy.putObject("headers").putObject("Retry-After").put("description", "Seconds to wait")
                 .putObject("schema").put("type", "integer");
         ArrayNode security = op.putArray("security");
         security.addObject().putArray(BEARER);
         security.addObject().putArray(HEADER);
+        security.addObject().putArray(BASIC);
 
         ObjectNode pathItem = JSON.objectNode();
         pathItem.set("post", op);
         pathItem.put(MARK, scenario.id());
         ((ObjectNode) doc.get("paths")).set("/api/scenarios/" + scenario.id() + "/invoke", pathItem);
+    }
+
+    /**
+     * Gives nested object schemas a title ({@code ReviewSentimentOutputNearestExample}), which generators use as the
+     * model's name; without one they name it after the first scenario with the same shape, so one scenario's
+     * types would change name when another scenario is deleted.
+     */
+    private static void nameNested(ObjectNode schema, String prefix) {
+        JsonNode properties = schema.get("properties");
+        if (properties == null || !properties.isObject()) {
+            return;
+        }
+        properties.properties().forEach(e -> {
+            String name = prefix + Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
+            if (!(e.getValue() instanceof ObjectNode property)) {
+                return;
+            }
+            if (property.has("properties")) {
+                property.put("title", name);
+                nameNested(property, name);
+            } else if (property.get("items") instanceof ObjectNode items && items.has("properties")) {
+                String item = name.endsWith("s") ? name.substring(0, name.length() - 1) : name + "Item";
+                items.put("title", item);
+                nameNested(items, item);
+            }
+        });
+    }
+
+    private static void rateLimitHeaders(ObjectNode headers) {
+        headers.putObject("RateLimit-Limit").put("description", "The key's limit that is closest to running out "
+                + "(its burst, or its daily quota)").putObject("schema").put("type", "integer");
+        headers.putObject("RateLimit-Remaining").put("description", "Calls left under that limit")
+                .putObject("schema").put("type", "integer");
+        headers.putObject("RateLimit-Reset").put("description", "Seconds until that limit is full again")
+                .putObject("schema").put("type", "integer");
     }
 
     private static ObjectNode error(ObjectNode responses, String status, String description) {
@@ -244,7 +316,17 @@ public class ScenarioContract {
         return s;
     }
 
-    /** Used by tests and the portal: the operation id each current scenario gets. */
+    /**
+     * Changes whenever a scenario is created, saved, activated or deleted (count and latest change time); the
+     * document is rebuilt only then.
+     */
+    public String stamp() {
+        Object[] row = (Object[]) dev.aifunc.scenario.Scenario.getEntityManager()
+                .createQuery("select count(s), max(s.updatedAt) from Scenario s").getSingleResult();
+        return row[0] + "/" + row[1];
+    }
+
+    /** Used by the portal: the operation id each current scenario gets. */
     public Map<String, String> operationIds() {
         return names(scenarios.list());
     }

@@ -30,7 +30,7 @@ public class ScenarioOpenApiFilter implements OASFilter {
     public void filterOpenAPI(OpenAPI model) {
         // SmallRye creates the filter itself (no CDI injection), so the contract bean is looked up
         ScenarioContract contract = io.quarkus.arc.Arc.container().instance(ScenarioContract.class).get();
-        OpenAPI scenarios = parse(contract.allScenarios().toString());
+        OpenAPI scenarios = scenarios(contract);
         if (model.getPaths() == null) {
             model.setPaths(OASFactory.createPaths());
         }
@@ -87,7 +87,24 @@ public class ScenarioOpenApiFilter implements OASFilter {
 
     private static List<SecurityRequirement> adminRequirements() {
         return List.of(OASFactory.createSecurityRequirement().addScheme(ScenarioContract.BASIC),
-                OASFactory.createSecurityRequirement().addScheme(ScenarioContract.BEARER));
+                OASFactory.createSecurityRequirement().addScheme(ScenarioContract.BEARER),
+                OASFactory.createSecurityRequirement().addScheme(ScenarioContract.HEADER));
+    }
+
+    /** The scenarios' part, parsed; built again only when a scenario was created, changed or deleted. */
+    private static volatile Cached cached;
+
+    private record Cached(String stamp, OpenAPI model) {
+    }
+
+    private static OpenAPI scenarios(ScenarioContract contract) {
+        String stamp = contract.stamp();
+        Cached current = cached;
+        if (current == null || !current.stamp().equals(stamp)) {
+            current = new Cached(stamp, parse(contract.allScenarios().toString()));
+            cached = current;
+        }
+        return current.model();
     }
 
     private static OpenAPI parse(String json) {

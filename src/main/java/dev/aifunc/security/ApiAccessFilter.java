@@ -62,8 +62,10 @@ public class ApiAccessFilter {
                     + "'; it may call: " + String.join(", ", new TreeSet<>(caller.scenarios())) + ".", "Authorization");
         }
         context.put(Caller.PROPERTY, caller);
-        if (scenario != null) {
-            limiter.consume(caller, context);
+        // invoke and events count as calls; a batch counts its inputs (InvokeResource); reading the contract is free
+        String kind = call.matches() ? call.group(2) : "";
+        if (kind.equals("invoke") || kind.equals("events")) {
+            limiter.consume(caller, context, 1);
         }
     }
 
@@ -80,13 +82,14 @@ public class ApiAccessFilter {
                     + "or 'X-API-Key: <key>' (create one in the portal under API keys, or with POST /api/keys), "
                     + "or an admin account with HTTP Basic.", "Authorization", CHALLENGE);
         }
-        Optional<String> adminKey = config.adminKey().filter(k -> k.length() >= 32);
+        Optional<String> adminKey = config.adminKey().map(String::strip).filter(k -> k.length() >= AuthStartup.MIN_ADMIN_KEY_CHARS);
         if (adminKey.isPresent() && MessageDigest.isEqual(adminKey.get().getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8))) {
             return Caller.admin("admin-key");
         }
+        String header = request.getHeaderString("Authorization") != null ? "Authorization" : "X-API-Key";
         return keys.authenticate(presented).orElseThrow(() -> ProblemException.unauthorized(
-                "The API key is unknown or revoked.", "Authorization", CHALLENGE));
+                "The API key is unknown or revoked.", header, CHALLENGE));
     }
 
     /** The key from {@code Authorization: Bearer} or {@code X-API-Key}, or null when neither is sent. */

@@ -49,13 +49,23 @@ public class ApiKeyResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiKeys.CreatedKey.class)))
     @APIResponse(responseCode = "422", description = "A field is out of range",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    public Response create(ApiKeys.CreateKey request) {
-        if (request == null) {
-            throw ProblemException.unprocessable("Send a JSON body with at least a 'name'.", "name", null);
-        }
+    @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiKeys.CreateKey.class)))
+    public Response create(com.fasterxml.jackson.databind.JsonNode request) {
         ApiKeys.CreatedKey created = keys.create(request, actors.current());
         return Response.created(URI.create("/api/keys/" + created.apiKey().id())).entity(created)
                 .header("Cache-Control", "no-store").build();
+    }
+
+    @GET
+    @Path("{keyId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "getApiKey", summary = "One API key (never its secret)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiKeys.KeyView.class)))
+    @APIResponse(responseCode = "404", description = "No such key",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    public ApiKeys.KeyView get(@PathParam("keyId") String keyId) {
+        return keys.get(keyId).orElseThrow(() -> ProblemException.notFound("No API key '" + keyId + "'."));
     }
 
     @DELETE

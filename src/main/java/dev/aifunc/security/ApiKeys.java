@@ -1,5 +1,6 @@
 package dev.aifunc.security;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aifunc.audit.AuditLog;
 import dev.aifunc.problem.Problem;
 import dev.aifunc.problem.ProblemException;
@@ -46,7 +47,7 @@ public class ApiKeys {
     private static final Pattern SHAPE = Pattern.compile("^afk_([0-9a-f]{8})_[A-Za-z0-9_-]{43}$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Body of {@code POST /api/keys}. */
+    /** Body of {@code POST /api/keys} (its documented shape; {@link #create} reads the JSON itself, strictly). */
     public record CreateKey(String name, List<String> scenarios, Boolean admin, Double ratePerSecond,
                             Integer burst, Long dailyQuota) {
     }
@@ -69,49 +70,101 @@ public class ApiKeys {
         this.audit = audit;
     }
 
+    /** Lowest sustained rate a key may be given: one request per 1,000 s. */
+    public static final double MIN_RATE = 0.001;
+
     /**
-     * Creates a key.
+     * Creates a key from a JSON body (as {@link CreateKey}), checking types strictly: numbers must be JSON numbers,
+     * {@code burst} and {@code dailyQuota} whole numbers, {@code admin} true or false.
      *
-     * @throws ProblemException 422 naming the field: name missing or over 200 characters, unknown scenario ids,
-     *                          more than {@value #MAX_SCENARIOS} scenarios, rates or quotas out of range
+     * @throws ProblemException 422 naming the field: name missing, over 200 characters or with control characters;
+     *                          unknown scenario ids or more than {@value #MAX_SCENARIOS}; an admin key with
+     *                          scenarios; a burst without a rate; rates or quotas of the wrong type or out of range
      */
     @Transactional
-    public CreatedKey create(CreateKey request, String actor) {
+    public CreatedKey create(JsonNode body, String actor) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        String name = request.name() == null ? "" : request.name().strip();
-        if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new Problem.FieldError("name", null, "give the key a name of 1 to 200 characters", "200 characters"));
+        if (body == null || !body.isObject()) {
+            throw ProblemException.unprocessable("Send a JSON object with at least a 'name'.", "name", null);
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!Set.of("name", "scenarios", "admin", "ratePerSecond", "burst", "dailyQuota").contains(f)) {
+                errors.add(new Problem.FieldError(f, null, "is not a field of a key (name, scenarios, admin, "
+                        + "ratePerSecond, burst, dailyQuota)"));
+            }
+        });
+        JsonNode nameNode = body.path("name");
+        String name = nameNode.isTextual() ? nameNode.asText().strip() : "";
+        if (name.isEmpty() || name.length() > 200) {
+            errors.add(new Problem.FieldError("name", null, "give the key a name of 1 to 200 characters",
+                    "200 characters"));
+        } else if (name.chars().anyMatch(Character::isISOControl)) {
+            errors.add(new Problem.FieldError("name", null, "must not contain control characters (tabs, line breaks)"));
+        }
+        boolean admin = false;
+        JsonNode adminNode = body.path("admin");
+        if (adminNode.isBoolean()) {
+            admin = adminNode.asBoolean();
+        } else if (!adminNode.isMissingNode() && !adminNode.isNull()) {
+            errors.add(new Problem.FieldError("admin", null, "must be true or false"));
         }
         Set<String> scenarios = null;
-        if (request.scenarios() != null && !request.scenarios().isEmpty()) {
+        JsonNode scenariosNode = body.path("scenarios");
+        if (scenariosNode.isArray() && !scenariosNode.isEmpty()) {
             scenarios = new LinkedHashSet<>();
-            for (String id : request.scenarios()) {
-                if (id == null || Scenario.findById(id) == null) {
-                    errors.add(new Problem.FieldError("scenarios", null, "no scenario '" + id + "'", null));
+            for (JsonNode id : scenariosNode) {
+                if (!id.isTextual() || Scenario.findById(id.asText()) == null) {
+                    errors.add(new Problem.FieldError("scenarios", null, "there is no scenario " + id));
                 } else {
-                    scenarios.add(id);
+                    scenarios.add(id.asText());
                 }
             }
             if (scenarios.size() > MAX_SCENARIOS) {
-                errors.add(new Problem.FieldError("scenarios", null, "at most " + MAX_SCENARIOS + " scenarios",
-                        MAX_SCENARIOS + " scenarios"));
+                errors.add(new Problem.FieldError("scenarios", null, "at most " + MAX_SCENARIOS + " scenarios per key "
+                        + "(leave it empty for all)", MAX_SCENARIOS + " scenarios"));
             }
+            if (admin) {
+                errors.add(new Problem.FieldError("scenarios", null, "an admin key may call every scenario; leave "
+                        + "scenarios empty, or make a key that is not admin"));
+            }
+        } else if (!scenariosNode.isMissingNode() && !scenariosNode.isNull() && !scenariosNode.isArray()) {
+            errors.add(new Problem.FieldError("scenarios", null, "must be a list of scenario ids"));
         }
-        if (request.ratePerSecond() != null && !(request.ratePerSecond() > 0 && request.ratePerSecond() <= MAX_RATE)) {
-            errors.add(new Problem.FieldError("ratePerSecond", null, "must be over 0 and at most " + (long) MAX_RATE,
-                    (long) MAX_RATE + " per second"));
+        Double rate = null;
+        JsonNode rateNode = body.path("ratePerSecond");
+        if (rateNode.isNumber() && rateNode.asDouble() >= MIN_RATE && rateNode.asDouble() <= MAX_RATE) {
+            rate = rateNode.asDouble();
+        } else if (!rateNode.isMissingNode() && !rateNode.isNull()) {
+            errors.add(new Problem.FieldError("ratePerSecond", null, "must be a number from " + MIN_RATE + " to "
+                    + (long) MAX_RATE, MIN_RATE + " to " + (long) MAX_RATE + " per second"));
         }
-        if (request.burst() != null && (request.burst() < 1 || request.burst() > MAX_BURST)) {
-            errors.add(new Problem.FieldError("burst", null, "must be 1 to " + MAX_BURST, MAX_BURST + " requests"));
-        }
-        if (request.dailyQuota() != null && (request.dailyQuota() < 1 || request.dailyQuota() > MAX_DAILY_QUOTA)) {
-            errors.add(new Problem.FieldError("dailyQuota", null, "must be 1 to " + MAX_DAILY_QUOTA,
-                    MAX_DAILY_QUOTA + " calls"));
+        Long burst = whole(body, "burst", MAX_BURST, "requests", errors);
+        Long quota = whole(body, "dailyQuota", MAX_DAILY_QUOTA, "calls", errors);
+        if (burst != null && rate == null && errors.stream().noneMatch(e -> e.field().equals("ratePerSecond"))) {
+            errors.add(new Problem.FieldError("burst", null, "a burst needs a ratePerSecond to refill it"));
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("The key cannot be created: " + errors.get(0).field() + " "
-                    + errors.get(0).message() + ".", errors);
+            Problem.FieldError first = errors.get(0);
+            throw ProblemException.unprocessable("The key cannot be created: " + first.field() + ": "
+                    + first.message() + ".", errors);
         }
+        return store(name, scenarios, admin, rate, burst == null ? null : burst.intValue(), quota, actor);
+    }
+
+    private static Long whole(JsonNode body, String field, long max, String unit, List<Problem.FieldError> errors) {
+        JsonNode node = body.path(field);
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong() && node.asLong() >= 1 && node.asLong() <= max) {
+            return node.asLong();
+        }
+        errors.add(new Problem.FieldError(field, null, "must be a whole number from 1 to " + max, "1 to " + max + " " + unit));
+        return null;
+    }
+
+    private CreatedKey store(String name, Set<String> scenarios, boolean admin, Double rate, Integer burst, Long quota,
+                             String actor) {
         String hex;
         do {
             byte[] id = new byte[4];
@@ -127,10 +180,10 @@ public class ApiKeys {
         row.name = name;
         row.secretSha256 = sha256(key);
         row.scenarios = scenarios == null ? null : String.join(",", scenarios);
-        row.admin = Boolean.TRUE.equals(request.admin());
-        row.ratePerSecond = request.ratePerSecond();
-        row.burst = request.burst();
-        row.dailyQuota = request.dailyQuota();
+        row.admin = admin;
+        row.ratePerSecond = rate;
+        row.burst = burst;
+        row.dailyQuota = quota;
         row.createdAt = Instant.now();
         row.createdBy = actor;
         row.persist();
@@ -138,6 +191,11 @@ public class ApiKeys {
                 + (row.admin ? ", admin" : "") + (row.scenarios == null ? ", all scenarios" : ", scenarios " + row.scenarios));
         cache.invalidateAll().await().indefinitely(); // a cached "unknown" for this hash must not linger
         return new CreatedKey(key, view(row));
+    }
+
+    /** One key, if it exists. */
+    public Optional<KeyView> get(String id) {
+        return Optional.ofNullable(ApiKey.<ApiKey>findById(id)).map(ApiKeys::view);
     }
 
     /** Every key, newest first, revoked ones included. */

@@ -62,44 +62,64 @@ public class RateLimiter {
     }
 
     /**
-     * Counts one call of the caller's key.
+     * Counts {@code calls} calls of the caller's key (1, or the inputs of a batch).
      *
-     * @throws ProblemException 429 with {@code Retry-After} when the key is over its rate or its daily quota
+     * @throws ProblemException 429 with {@code Retry-After} (the longer wait when both limits are out) when the key
+     *                          is over its rate or its daily quota; 422 for a batch larger than the key's burst
+     *                          or quota, which no wait would let through
      */
-    public void consume(Caller caller, RoutingContext context) {
+    public void consume(Caller caller, RoutingContext context, int calls) {
         if (caller.keyId() == null) {
-            return; // admins are not limited
+            return; // admin accounts, the operator's admin key and auth off are not limited
         }
         Double rate = caller.ratePerSecond() != null ? caller.ratePerSecond() : config.requestsPerSecond().orElse(null);
-        if (rate != null) {
-            int burst = caller.burst() != null ? caller.burst()
-                    : config.burst().orElse((int) Math.max(1, Math.ceil(rate)));
-            Bucket bucket = bucket(caller.keyId(), "rate", "rate/" + rate + "/" + burst, rateConfiguration(rate, burst));
-            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-            if (!probe.isConsumed()) {
-                int wait = seconds(probe.getNanosToWaitForRefill());
-                throw headers(ProblemException.tooManyRequests("API key " + caller.keyId() + " is over its rate "
-                        + "limit of " + format(rate) + " requests per second (burst " + burst + "); retry in " + wait
-                        + " s.", format(rate) + " requests per second, burst " + burst, wait), burst, 0, wait);
-            }
-            if (caller.dailyQuota() == null) {
-                set(context, burst, probe.getRemainingTokens(), seconds(probe.getNanosToWaitForReset()));
-                return;
-            }
+        Long quota = caller.dailyQuota();
+        int burst = rate == null ? 0 : caller.burst() != null ? caller.burst()
+                : config.burst().orElse((int) Math.max(1, Math.ceil(rate)));
+        if (rate != null && calls > burst) {
+            throw ProblemException.unprocessable("A batch of " + calls + " inputs is more than API key "
+                    + caller.keyId() + " may send at once (burst " + burst + "); send at most " + burst
+                    + " inputs per batch.", "inputs", "burst " + burst);
         }
-        if (caller.dailyQuota() != null) {
-            long quota = caller.dailyQuota();
-            Bucket bucket = bucket(caller.keyId(), "day", "day/" + quota + "/" + LocalDate.now(ZoneOffset.UTC),
-                    quotaConfiguration(quota));
-            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-            int untilMidnight = seconds(Duration.between(java.time.Instant.now(), nextUtcMidnight()).toNanos());
-            if (!probe.isConsumed()) {
-                throw headers(ProblemException.tooManyRequests("API key " + caller.keyId() + " has used its daily "
-                        + "quota of " + quota + " calls; it renews at 00:00 UTC, in " + untilMidnight + " s.",
-                        quota + " calls per UTC day", untilMidnight), quota, 0, untilMidnight);
-            }
-            set(context, quota, probe.getRemainingTokens(), untilMidnight);
+        if (quota != null && calls > quota) {
+            throw ProblemException.unprocessable("A batch of " + calls + " inputs is more than API key "
+                    + caller.keyId() + "'s daily quota of " + quota + ".", "inputs", quota + " calls per UTC day");
         }
+        Bucket rateBucket = rate == null ? null
+                : bucket(caller.keyId(), "rate", "rate/" + rate + "/" + burst, rateConfiguration(rate, burst));
+        Bucket quotaBucket = quota == null ? null : bucket(caller.keyId(), "day",
+                "day/" + quota + "/" + LocalDate.now(ZoneOffset.UTC), quotaConfiguration(quota));
+        int untilMidnight = seconds(Duration.between(java.time.Instant.now(), nextUtcMidnight()).toNanos());
+
+        ConsumptionProbe rateProbe = rateBucket == null ? null : rateBucket.tryConsumeAndReturnRemaining(calls);
+        if (rateProbe != null && !rateProbe.isConsumed()) {
+            if (quotaBucket != null && quotaBucket.getAvailableTokens() < calls) {
+                throw quotaExceeded(caller.keyId(), quota, untilMidnight); // waiting for the rate would not help
+            }
+            int wait = seconds(rateProbe.getNanosToWaitForRefill());
+            throw headers(ProblemException.tooManyRequests("API key " + caller.keyId() + " is over its rate limit of "
+                    + plural(rate, "request") + " per second (burst " + burst + "); retry in " + wait + " s.",
+                    plural(rate, "request") + " per second, burst " + burst, wait), burst, 0, wait);
+        }
+        ConsumptionProbe quotaProbe = quotaBucket == null ? null : quotaBucket.tryConsumeAndReturnRemaining(calls);
+        if (quotaProbe != null && !quotaProbe.isConsumed()) {
+            if (rateBucket != null) {
+                rateBucket.addTokens(calls); // the call is refused: it does not use up the rate either
+            }
+            throw quotaExceeded(caller.keyId(), quota, untilMidnight);
+        }
+        // the headers describe the limit closest to running out
+        if (quotaProbe != null && (rateProbe == null || quotaProbe.getRemainingTokens() <= rateProbe.getRemainingTokens())) {
+            set(context, quota, quotaProbe.getRemainingTokens(), untilMidnight);
+        } else if (rateProbe != null) {
+            set(context, burst, rateProbe.getRemainingTokens(), seconds(rateProbe.getNanosToWaitForReset()));
+        }
+    }
+
+    private static ProblemException quotaExceeded(String keyId, long quota, int untilMidnight) {
+        return headers(ProblemException.tooManyRequests("API key " + keyId + " has used its daily quota of "
+                + plural(quota, "call") + "; it renews at 00:00 UTC, in " + untilMidnight + " s.",
+                plural(quota, "call") + " per UTC day", untilMidnight), quota, 0, untilMidnight);
     }
 
     /** The key's bucket of this kind; {@code variant} names the limits, so changed defaults make a new bucket. */
@@ -108,8 +128,14 @@ public class RateLimiter {
             long id = Long.parseLong(keyId.substring(2), 16) * 2 + ("day".equals(kind) ? 1 : 0);
             return shared().builder().build(id, () -> configuration);
         }
-        return local.computeIfAbsent(keyId + "/" + variant,
-                k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
+        String name = keyId + "/" + variant;
+        Bucket bucket = local.get(name);
+        if (bucket == null) {
+            // a new day (or new limits): the key's older buckets of this kind are done with
+            local.keySet().removeIf(k -> k.startsWith(keyId + "/" + kind + "/") && !k.equals(name));
+            bucket = local.computeIfAbsent(name, k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
+        }
+        return bucket;
     }
 
     private ProxyManager<Long> shared() {
@@ -158,7 +184,9 @@ public class RateLimiter {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (nanos + 999_999_999L) / 1_000_000_000L));
     }
 
-    private static String format(double rate) {
-        return java.math.BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString();
+    /** {@code 1 request}, {@code 0.5 requests}, {@code 20 calls}. */
+    private static String plural(double amount, String unit) {
+        return java.math.BigDecimal.valueOf(amount).stripTrailingZeros().toPlainString() + " " + unit
+                + (amount == 1 ? "" : "s");
     }
 }

@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Hands every answered {@code POST /api/scenarios/{id}/invoke} and {@code /invoke-batch} to the
  * {@link UsageRecorder}: scenario, the version from {@code X-Scenario-Version}, status, time in the service (ms, from
  * the request filter to the response filter) and the body size from {@code Content-Length} (0 when the body was
- * chunked); and counts it in the Micrometer timer {@code aifunc_invoke_seconds} (Prometheus at {@code /q/metrics}) with
+ * chunked) and the API key; calls refused before they reached the scenario (401, 403) are not recorded. Every call is
+ * counted in the Micrometer timer {@code aifunc_invoke_seconds} (Prometheus at {@code /q/metrics}) with
  * the tags {@code scenario}, {@code endpoint} and {@code status} ({@code 2xx}, {@code 4xx}, ...).
  */
 public class UsageFilter {
@@ -60,12 +61,19 @@ public class UsageFilter {
         }
         long bytes = Math.max(0, request.getLength());
         long nanos = System.nanoTime() - t0;
-        String key = context.get(dev.aifunc.security.Caller.PROPERTY) instanceof dev.aifunc.security.Caller caller
-                ? caller.keyId() : null;
-        recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(), nanos / 1e6, bytes, key,
-                (Instant) request.getProperty(ARRIVED)));
-        // an id that named no scenario is not a tag value: unknown ids would make one time series each
-        String scenario = version == null && response.getStatus() == 404 ? "(unknown)" : m.group(1);
+        String scenario;
+        if (!(context.get(dev.aifunc.security.Caller.PROPERTY) instanceof dev.aifunc.security.Caller caller)) {
+            // refused before the scenario was reached (no or a bad key, out of scope): not a call of the scenario,
+            // and its id is whatever the caller typed, so it is no tag value either
+            scenario = "(refused)";
+        } else {
+            recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(), nanos / 1e6, bytes,
+                    caller.keyId(), (Instant) request.getProperty(ARRIVED)));
+            // an id that named no scenario is not a tag value (unknown ids would make one time series each); a 429
+            // comes before the scenario is looked up, so its id is not known to be real either
+            scenario = version != null ? m.group(1) : response.getStatus() == 404 ? "(unknown)"
+                    : response.getStatus() == 429 ? "(rate-limited)" : m.group(1);
+        }
         io.micrometer.core.instrument.Timer.builder("aifunc.invoke")
                 .description("Invoke calls by scenario, endpoint and status class, time in the service")
                 .tag("scenario", scenario).tag("endpoint", m.group(2) == null ? "invoke" : "invoke-batch")

@@ -46,6 +46,14 @@ class KeyPagesTest {
         assertFalse(again.contains(key), "shown only on the page that created it");
         assertTrue(again.contains("page key"));
 
+        // a name with quotes and markup stays text: the revoke confirmation is an attribute, not a script
+        String hostile = "'+(document.title='PWNED')+'<b>";
+        given().contentType("application/json").body(Map.of("name", hostile)).post("/api/keys").then().statusCode(201);
+        String page = given().cookie(Portal.SESSION, session).get("/admin/keys").then().statusCode(200).extract().asString();
+        assertFalse(page.contains("onsubmit"), "no inline handlers with data in them");
+        assertFalse(page.contains("<b>"), "markup in a name is escaped");
+        assertTrue(page.contains("data-confirm=\"Revoke key "), page);
+
         // without the CSRF token nothing is created
         given().cookie(Portal.SESSION, session).contentType("application/x-www-form-urlencoded")
                 .formParam("name", "forged").post("/admin/keys").then().statusCode(403);

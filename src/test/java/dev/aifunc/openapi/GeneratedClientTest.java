@@ -52,6 +52,10 @@ class GeneratedClientTest {
         Api.recreate("sdk-sentiment", "review-sentiment", Map.of());
         Api.recreate("sdk-ocr", "ocr", Map.of());
         Api.recreate("sdk-similar", "similar-items", Map.of());
+        // ids whose method names need care: a keyword, an admin operation's name, a doubled dash, a leading digit
+        for (String tricky : List.of("class", "get-scenario", "a--b", "3d-parts")) {
+            Api.recreate(tricky, "text-embedding", Map.of());
+        }
         given().contentType("text/csv").body(Api.resource("/recommendation/films.csv"))
                 .put("/api/scenarios/sdk-similar/datasets/items").then().statusCode(200);
         key = given().contentType(ContentType.JSON)
@@ -134,6 +138,36 @@ class GeneratedClientTest {
         JsonPath gone = given().get("/q/openapi?format=json").then().extract().jsonPath();
         assertTrue(gone.getMap("paths").keySet().stream().noneMatch(p -> p.toString().contains("sdk-late")));
         assertTrue(gone.getMap("components.schemas").keySet().stream().noneMatch(s -> s.toString().startsWith("SdkLate")));
+    }
+
+    @Test
+    void scenarioNamesAvoidTheAdminOperationsAndKeywords() {
+        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Object>> paths = doc.getMap("paths");
+        java.util.Set<String> admin = new java.util.TreeSet<>();
+        Map<String, String> scenarioOps = new java.util.TreeMap<>();
+        paths.forEach((path, item) -> item.forEach((method, op) -> {
+            if (op instanceof Map<?, ?> operation && operation.get("operationId") != null) {
+                if (item.containsKey(ScenarioContract.MARK)) {
+                    scenarioOps.put(item.get(ScenarioContract.MARK).toString(), operation.get("operationId").toString());
+                } else {
+                    admin.add(operation.get("operationId").toString());
+                }
+            }
+        }));
+        assertEquals(new java.util.TreeSet<>(ScenarioContract.ADMIN_OPERATIONS), admin,
+                "ScenarioContract.ADMIN_OPERATIONS lists the annotated operations");
+        assertEquals("classScenario", scenarioOps.get("class"));
+        assertEquals("getScenarioScenario", scenarioOps.get("get-scenario"));
+        assertEquals("aDashB", scenarioOps.get("a--b"));
+        assertEquals("scenario3dParts", scenarioOps.get("3d-parts"));
+        assertEquals(scenarioOps.size(), new java.util.HashSet<>(scenarioOps.values()).size(), "unique: " + scenarioOps);
+        // the single-scenario document names it the same way
+        assertEquals("aDashB", given().get("/api/scenarios/a--b/openapi").then().statusCode(200).extract()
+                .path("paths.'/api/scenarios/a--b/invoke'.post.operationId"));
+        // nested types are named after their scenario, not after another one of the same shape
+        assertEquals("SdkSentimentOutputNearestExample",
+                doc.getString("components.schemas.SdkSentimentOutput.properties.nearestExamples.items.title"));
     }
 
     @Test

@@ -138,8 +138,29 @@ class ApiAccessTest {
                 .then().statusCode(422).body("field", equalTo("ratePerSecond"));
         given().contentType(ContentType.JSON).body(Map.of("name", "")).post("/api/keys")
                 .then().statusCode(422).body("field", equalTo("name"));
-        given().contentType(ContentType.JSON).body(Map.of("name", "x", "burst", 0)).post("/api/keys")
-                .then().statusCode(422).body("field", equalTo("burst")).body("limit", startsWith("1000000"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "ratePerSecond", 1, "burst", 0)).post("/api/keys")
+                .then().statusCode(422).body("field", equalTo("burst")).body("limit", equalTo("1 to 1000000 requests"));
+        // types are strict: no rounding, no strings for numbers, no 1 for true
+        for (Map<String, Object> body : List.<Map<String, Object>>of(
+                Map.of("name", "x", "ratePerSecond", 1, "burst", 1.5),
+                Map.of("name", "x", "dailyQuota", 2.5),
+                Map.of("name", "x", "ratePerSecond", "5"),
+                Map.of("name", "x", "dailyQuota", 2147483648L * 1000),
+                Map.of("name", "x", "admin", 1),
+                Map.of("name", "x", "ratePerSecond", 1e-7))) {
+            String field = body.keySet().stream().filter(k -> !k.equals("name") && !(k.equals("ratePerSecond")
+                    && body.containsKey("burst"))).findFirst().orElseThrow();
+            given().contentType(ContentType.JSON).body(body).post("/api/keys").then().statusCode(422)
+                    .contentType("application/problem+json").body("field", equalTo(field));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "burst", 5)).post("/api/keys").then()
+                .statusCode(422).body("field", equalTo("burst")).body("detail", containsString("needs a ratePerSecond"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "admin", true, "scenarios", List.of(SENTIMENT)))
+                .post("/api/keys").then().statusCode(422).body("field", equalTo("scenarios"))
+                .body("detail", containsString("admin key may call every scenario"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "color", "red")).post("/api/keys").then()
+                .statusCode(422).body("field", equalTo("color"));
+        given().contentType(ContentType.JSON).body("[]").post("/api/keys").then().statusCode(422);
     }
 
     private long usageRows(String keyId) throws Exception {

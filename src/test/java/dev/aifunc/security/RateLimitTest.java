@@ -63,6 +63,34 @@ class RateLimitTest {
     }
 
     @Test
+    void aBatchCountsItsInputsAndTheHeadersShowTheCloserLimit() {
+        Api.awaitReady();
+        Api.recreate(ID, "text-embedding", Map.of());
+        String key = key(Map.of("ratePerSecond", 0.5, "burst", 4, "dailyQuota", 100));
+        Response batch = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body(Map.of("inputs", List.of(Map.of("text", "a"), Map.of("text", "b"), Map.of("text", "c"))))
+                .post("/api/scenarios/" + ID + "/invoke-batch");
+        // 3 of the burst of 4 are used: the burst is closer to running out than the quota (97 of 100 left)
+        batch.then().statusCode(200).header("RateLimit-Limit", "4").header("RateLimit-Remaining", "1");
+        given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body(Map.of("inputs", List.of(Map.of("text", "a"), Map.of("text", "b"))))
+                .post("/api/scenarios/" + ID + "/invoke-batch").then().statusCode(429);
+        given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body(Map.of("inputs", java.util.Collections.nCopies(5, Map.of("text", "x"))))
+                .post("/api/scenarios/" + ID + "/invoke-batch").then().statusCode(422)
+                .body("field", equalTo("inputs")).body("limit", equalTo("burst 4"));
+
+        // the quota runs out first: its headers, and a 429 that waits for midnight, not for the rate
+        String quotaKey = key(Map.of("ratePerSecond", 100, "burst", 100, "dailyQuota", 2));
+        call(quotaKey).then().statusCode(200).header("RateLimit-Limit", "2").header("RateLimit-Remaining", "1");
+        call(quotaKey).then().statusCode(200).header("RateLimit-Remaining", "0");
+        Response refused = call(quotaKey);
+        refused.then().statusCode(429).body("limit", equalTo("2 calls per UTC day"));
+        assertTrue(Long.parseLong(refused.header("Retry-After")) > 1 || java.time.LocalTime.now(java.time.ZoneOffset.UTC)
+                .isAfter(java.time.LocalTime.of(23, 59, 57)), "waits for midnight: " + refused.header("Retry-After"));
+    }
+
+    @Test
     void dailyQuotaRenewsAtMidnightUtc() {
         Api.awaitReady();
         Api.recreate(ID, "text-embedding", Map.of());
