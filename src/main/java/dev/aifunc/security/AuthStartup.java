@@ -14,7 +14,9 @@ public class AuthStartup {
     /** Shortest operator admin key accepted, in characters. */
     public static final int MIN_ADMIN_KEY_CHARS = 32;
 
-    void check(@Observes StartupEvent event, AuthConfig config) {
+    // runs before the other start-up observers (models start loading in ModelRegistry's): a refused setting stops
+    // the start before any native model code runs
+    void check(@Observes @jakarta.annotation.Priority(1) StartupEvent event, AuthConfig config) {
         config.adminKey().filter(k -> !k.isBlank()).ifPresent(key -> {
             if (key.strip().length() < MIN_ADMIN_KEY_CHARS) {
                 throw new IllegalStateException("aifunc.auth.admin-key (AIFUNC_AUTH_ADMIN_KEY) has " + key.strip().length()
