@@ -33,3 +33,8 @@ CREATE TABLE rate_limit_bucket (
     state      BYTEA,
     expires_at BIGINT
 );
+
+-- The method name generated clients give each scenario (POST /api/scenarios/{id}/invoke's operationId): chosen once,
+-- at creation, so it never moves to another scenario; unique ignoring case (class names on case-blind file systems).
+ALTER TABLE scenario ADD COLUMN operation_id VARCHAR(100);
+CREATE UNIQUE INDEX scenario_operation_id ON scenario (lower(operation_id));

@@ -48,7 +48,7 @@ public class AuditResource {
             return null;
         }
         try {
-            return Instant.parse(value.strip());
+            return dev.aifunc.problem.Instants.inRange(Instant.parse(value.strip()), field);
         } catch (DateTimeParseException e) {
             throw ProblemException.unprocessable(field + " must be an ISO-8601 instant such as 2026-12-01T00:00:00Z.",
                     field, null);

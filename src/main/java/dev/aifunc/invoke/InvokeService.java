@@ -280,7 +280,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             return node;
         } catch (IOException e) {
             String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? j.getOriginalMessage() : e.getMessage();
+                    ? dev.aifunc.problem.ProblemMappers.parserMessage(j) : e.getMessage();
             throw ProblemException.badRequest("The request body is not valid UTF-8 JSON: " + message, "(body)");
         }
     }

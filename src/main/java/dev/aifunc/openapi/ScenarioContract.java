@@ -9,7 +9,6 @@ import dev.aifunc.scenario.ScenarioService;
 import dev.aifunc.scenario.Template;
 import dev.aifunc.scenario.TemplateCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +67,16 @@ public class ScenarioContract {
             "basepath", "requestcontext", "responsecontext", "blobapiresponse", "jsonapiresponse", "voidapiresponse",
             "textapiresponse", "runtime", "headers", "localvarpath", "localvarqueryparams", "localvarheaderparams",
             "localvarformparams", "localvarpostbody", "localvarcontenttype", "localvaraccept", "localvarauthnames",
-            "localreturntype", "memberVarBuilder", "requestbuilder", "responseerror", "fetcherror");
+            "localreturntype", "memberVarBuilder", "requestbuilder", "responseerror", "fetcherror",
+            // members of typescript-fetch's BaseAPI, which ScenariosApi extends
+            "request", "clone", "middleware", "withMiddleware", "withPreMiddleware", "withPostMiddleware", "fetchApi",
+            "createFetchParams", "isJsonMime", "fetch");
+
+    /**
+     * Endings generators add to a method's name for its other members ({@code shopFaqRaw},
+     * {@code ShopFaqRequest}, {@code shopFaqRequestOpts}); a name ending so could meet another scenario's member.
+     */
+    private static final List<String> GENERATED_SUFFIXES = List.of("Raw", "Request", "RequestOpts", "WithHttpInfo");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -89,7 +97,7 @@ public class ScenarioContract {
         ScenarioDtos.View scenario = scenarios.require(scenarioId);
         ObjectNode doc = skeleton();
         ObjectNode info = doc.putObject("info");
-        info.put("title", scenario.name());
+        info.put("title", text(scenario.name()));
         info.put("version", String.valueOf(scenario.version()));
         info.put("description", describe(scenario));
         addScenario(doc, scenario, names(scenarios.list()).get(scenario.id())); // the same names as /q/openapi
@@ -132,27 +140,17 @@ public class ScenarioContract {
         String name = out.toString();
         String lower = name.toLowerCase(Locale.ROOT);
         boolean taken = RESERVED_WORDS.stream().anyMatch(w -> w.equalsIgnoreCase(lower))
-                || ADMIN_OPERATIONS.stream().anyMatch(a -> a.equalsIgnoreCase(lower));
+                || ADMIN_OPERATIONS.stream().anyMatch(a -> a.equalsIgnoreCase(lower))
+                || GENERATED_SUFFIXES.stream().anyMatch(suffix -> name.endsWith(suffix) && name.length() > suffix.length());
         return taken ? name + "Scenario" : name;
     }
 
-    /**
-     * Operation ids for the given scenarios: {@link #operationId}; only when two ids still give the same name
-     * (ignoring case: {@code ab} and {@code a-b}, or {@code 3d} and {@code scenario3d}) the later id in
-     * alphabetical order gets a number.
-     */
+    /** Operation ids of the given scenarios: the one each got at creation (computed for a row not yet named). */
     private static Map<String, String> names(List<ScenarioDtos.View> all) {
         Map<String, String> names = new LinkedHashMap<>();
-        Set<String> used = new HashSet<>();
-        all.stream().map(ScenarioDtos.View::id).sorted().forEach(id -> {
-            String base = operationId(id);
-            String name = base;
-            for (int n = 2; used.contains(name.toLowerCase(Locale.ROOT)); n++) {
-                name = base + n;
-            }
-            used.add(name.toLowerCase(Locale.ROOT));
-            names.put(id, name);
-        });
+        for (ScenarioDtos.View s : all) {
+            names.put(s.id(), s.operationId() != null ? s.operationId() : operationId(s.id()));
+        }
         return names;
     }
 
@@ -184,9 +182,9 @@ public class ScenarioContract {
         String typeName = Character.toUpperCase(operationId.charAt(0)) + operationId.substring(1);
         ObjectNode schemas = (ObjectNode) doc.path("components").path("schemas");
         ObjectNode input = OpenApiSchemas.toOpenApi30(template.inputSchema());
-        input.put("description", "Input of " + scenario.name() + " (template " + template.id() + ")");
+        input.put("description", "Input of " + text(scenario.name()) + " (template " + template.id() + ")");
         ObjectNode output = OpenApiSchemas.toOpenApi30(template.outputSchema());
-        output.put("description", "Output of " + scenario.name() + " (template " + template.id() + ")");
+        output.put("description", "Output of " + text(scenario.name()) + " (template " + template.id() + ")");
         if (template.exampleInput() != null && template.exampleInput().isObject()) {
             input.set("example", template.exampleInput()); // on the schema: Java generators ignore body examples
         }
@@ -200,7 +198,7 @@ public class ScenarioContract {
         ObjectNode op = JSON.objectNode();
         op.putArray("tags").add(TAG);
         op.put("operationId", operationId);
-        op.put("summary", scenario.name());
+        op.put("summary", text(scenario.name()));
         op.put("description", describe(scenario));
         ObjectNode body = op.putObject("requestBody").put("required", true)
                 .putObject("content").putObject("application/json");
@@ -285,9 +283,17 @@ public class ScenarioContract {
         return response;
     }
 
+    /**
+     * A scenario's name or description as generated code may quote it in a comment ({@code /** ... *}{@code /}):
+     * {@code *}{@code /} would end the comment and let the rest run as code, so it becomes {@code * /}.
+     */
+    static String text(String value) {
+        return value == null ? null : value.replace("*/", "* /");
+    }
+
     private static String describe(ScenarioDtos.View scenario) {
-        String text = scenario.description() == null || scenario.description().isBlank()
-                ? scenario.name() : scenario.description();
+        String text = text(scenario.description() == null || scenario.description().isBlank()
+                ? scenario.name() : scenario.description());
         return text + "\n\nScenario `" + scenario.id() + "`, template `" + scenario.template()
                 + "`; the active version answers (see the X-Scenario-Version header).";
     }

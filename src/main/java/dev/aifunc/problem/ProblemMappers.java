@@ -48,8 +48,19 @@ public class ProblemMappers {
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
         }
-        String detail = "The request body is not valid JSON for this operation: " + e.getOriginalMessage();
+        String detail = "The request body is not valid JSON for this operation: " + parserMessage(e);
         return response(new Problem("about:blank", "Bad Request", 400, detail, path(uri), field, null, null), null);
+    }
+
+    /**
+     * Jackson's message for people: without its advice to programmers ("enable JsonReadFeature...") and without
+     * Java type names.
+     */
+    public static String parserMessage(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
+        message = message.replaceAll("\\s*\\(?\\s*(or )?(enable|disable) `[^`]*`[^)]*\\)?", "");
+        message = message.replaceAll("`(java\\.|dev\\.aifunc\\.)[\\w.$]*`", "this field's type");
+        return message.strip();
     }
 
     @ServerExceptionMapper

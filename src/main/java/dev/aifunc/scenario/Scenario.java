@@ -36,6 +36,13 @@ public class Scenario extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /**
+     * The scenario's method name in generated clients ({@code shopFaq}), chosen once at creation (see
+     * {@code ScenarioContract.operationId}); null only for rows older than it, until start-up names them.
+     */
+    @Column(name = "operation_id")
+    public String operationId;
+
     @Version
     @Column(name = "lock_version")
     public int lockVersion;

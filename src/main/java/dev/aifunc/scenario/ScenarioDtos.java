@@ -41,7 +41,8 @@ public final class ScenarioDtos {
                        @Schema(description = "number of the newest version") int latestVersion,
                        @Schema(description = "true: the version shown is the one invoke serves") boolean active,
                        JsonNode config, Instant createdAt, Instant updatedAt,
-                       @Schema(description = "value of the ETag header, for If-Match") String etag) {
+                       @Schema(description = "value of the ETag header, for If-Match") String etag,
+                       @Schema(description = "its method in generated clients (operationId of POST /api/scenarios/{id}/invoke); fixed at creation", example = "shopFaq") String operationId) {
     }
 
     /** One saved version. */

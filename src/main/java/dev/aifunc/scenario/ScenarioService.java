@@ -43,6 +43,32 @@ public class ScenarioService {
         this.mapper = mapper;
     }
 
+    /**
+     * The method name a new scenario gets: {@code ScenarioContract.operationId} of its id, or with a number after it
+     * while another scenario has that name (ignoring case).
+     */
+    private static String freeOperationId(String id) {
+        String base = dev.aifunc.openapi.ScenarioContract.operationId(id);
+        java.util.Set<String> taken = new java.util.HashSet<>(Scenario.getEntityManager()
+                .createQuery("select lower(s.operationId) from Scenario s where s.operationId is not null", String.class)
+                .getResultList());
+        String name = base;
+        for (int n = 2; taken.contains(name.toLowerCase(java.util.Locale.ROOT)); n++) {
+            name = base + n;
+        }
+        return name;
+    }
+
+    /** Names scenarios saved before method names were stored, oldest first, so existing clients keep theirs. */
+    @Transactional
+    void nameOlderScenarios(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(10) io.quarkus.runtime.StartupEvent event) {
+        List<Scenario> unnamed = Scenario.list("operationId is null order by createdAt, id");
+        for (Scenario s : unnamed) {
+            s.operationId = freeOperationId(s.id);
+            Scenario.flush();
+        }
+    }
+
     /** All scenarios, by id. */
     public List<ScenarioDtos.View> list() {
         List<Scenario> all = Scenario.list("order by id");
@@ -86,11 +112,16 @@ public class ScenarioService {
         s.latestVersion = 1;
         s.createdAt = now;
         s.updatedAt = now;
+        s.operationId = freeOperationId(s.id);
         s.persist();
         ScenarioVersion v = newVersion(s, 1, request.name(), request.description(), config, now);
         try {
             Scenario.flush();
         } catch (jakarta.persistence.PersistenceException e) {
+            if (String.valueOf(e.getCause()).contains("scenario_operation_id")) {
+                throw ProblemException.conflict("A scenario with id '" + request.id() + "' or the method name '"
+                        + s.operationId + "' was created at the same moment; send the request again.");
+            }
             if (e.getCause() instanceof org.hibernate.exception.ConstraintViolationException
                     || e instanceof org.hibernate.exception.ConstraintViolationException) {
                 // another request created the same id between our check and our insert
@@ -273,6 +304,6 @@ public class ScenarioService {
 
     private ScenarioDtos.View view(Scenario s, ScenarioVersion v) {
         return new ScenarioDtos.View(s.id, s.template, v.name, v.description, v.version, s.latestVersion,
-                v.version == s.activeVersion, parse(v.config), s.createdAt, s.updatedAt, etag(s));
+                v.version == s.activeVersion, parse(v.config), s.createdAt, s.updatedAt, etag(s), s.operationId);
     }
 }

@@ -95,7 +95,7 @@ public class ApiKeys {
         });
         JsonNode nameNode = body.path("name");
         String name = nameNode.isTextual() ? nameNode.asText().strip() : "";
-        if (name.isEmpty() || name.length() > 200) {
+        if (name.isEmpty() || name.codePointCount(0, name.length()) > 200) {
             errors.add(new Problem.FieldError("name", null, "give the key a name of 1 to 200 characters",
                     "200 characters"));
         } else if (name.chars().anyMatch(Character::isISOControl)) {
@@ -113,7 +113,9 @@ public class ApiKeys {
         if (scenariosNode.isArray() && !scenariosNode.isEmpty()) {
             scenarios = new LinkedHashSet<>();
             for (JsonNode id : scenariosNode) {
-                if (!id.isTextual() || Scenario.findById(id.asText()) == null) {
+                if (!id.isTextual()) {
+                    errors.add(new Problem.FieldError("scenarios", null, "must be a list of scenario ids (strings); got " + id));
+                } else if (Scenario.findById(id.asText()) == null) {
                     errors.add(new Problem.FieldError("scenarios", null, "there is no scenario " + id));
                 } else {
                     scenarios.add(id.asText());
@@ -188,7 +190,9 @@ public class ApiKeys {
         row.createdBy = actor;
         row.persist();
         audit.record(actor, "key.create", null, null, row.id + " '" + name + "'"
-                + (row.admin ? ", admin" : "") + (row.scenarios == null ? ", all scenarios" : ", scenarios " + row.scenarios));
+                + (row.admin ? ", admin" : "") + (row.scenarios == null ? ", all scenarios" : ", scenarios " + row.scenarios)
+                + (rate == null ? "" : ", " + rate + "/s") + (burst == null ? "" : ", burst " + burst)
+                + (quota == null ? "" : ", " + quota + " a day"));
         cache.invalidateAll().await().indefinitely(); // a cached "unknown" for this hash must not linger
         return new CreatedKey(key, view(row));
     }

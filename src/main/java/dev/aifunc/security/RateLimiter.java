@@ -93,10 +93,11 @@ public class RateLimiter {
 
         ConsumptionProbe rateProbe = rateBucket == null ? null : rateBucket.tryConsumeAndReturnRemaining(calls);
         if (rateProbe != null && !rateProbe.isConsumed()) {
-            if (quotaBucket != null && quotaBucket.getAvailableTokens() < calls) {
-                throw quotaExceeded(caller.keyId(), quota, untilMidnight); // waiting for the rate would not help
-            }
             int wait = seconds(rateProbe.getNanosToWaitForRefill());
+            if (quotaBucket != null && quotaBucket.getAvailableTokens() < calls) {
+                // both are out: the longer wait (the quota's, except just before midnight)
+                throw quotaExceeded(caller.keyId(), quota, Math.max(untilMidnight, wait));
+            }
             throw headers(ProblemException.tooManyRequests("API key " + caller.keyId() + " is over its rate limit of "
                     + plural(rate, "request") + " per second (burst " + burst + "); retry in " + wait + " s.",
                     plural(rate, "request") + " per second, burst " + burst, wait), burst, 0, wait);

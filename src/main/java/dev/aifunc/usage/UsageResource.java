@@ -61,7 +61,7 @@ public class UsageResource {
 
     private static Instant instant(String text, String field) {
         try {
-            return Instant.parse(text);
+            return dev.aifunc.problem.Instants.inRange(Instant.parse(text), field);
         } catch (DateTimeParseException e) {
             throw ProblemException.unprocessable("'" + field + "' must be an ISO-8601 instant such as "
                     + "2026-12-01T00:00:00Z; got '" + text + "'.", field, null);

@@ -44,6 +44,15 @@ class AuditTest {
 
         given().get("/api/audit?limit=0").then().statusCode(422).body("field", equalTo("limit"));
         given().get("/api/audit?from=yesterday").then().statusCode(422).body("field", equalTo("from"));
+        // instants PostgreSQL cannot compare are refused, not a 500 (or a 503 from the usage API)
+        given().queryParam("to", "-999999999-01-01T00:00:00Z").get("/api/audit").then().statusCode(422)
+                .body("field", equalTo("to"));
+        given().queryParam("from", "+300000-01-01T00:00:00Z").get("/api/scenarios/" + ID + "/audit").then()
+                .statusCode(422).body("field", equalTo("from"));
+        Api.recreate(ID, "faq-matching", Map.of());
+        given().queryParam("to", "-999999999-01-01T00:00:00Z").get("/api/scenarios/" + ID + "/usage").then()
+                .statusCode(422).body("field", equalTo("to"));
+        given().delete("/api/scenarios/" + ID);
         given().header(dev.aifunc.support.TestCredentials.ANONYMOUS, "1").get("/api/audit").then().statusCode(401);
     }
 }

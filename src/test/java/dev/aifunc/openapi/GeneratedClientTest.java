@@ -53,9 +53,13 @@ class GeneratedClientTest {
         Api.recreate("sdk-ocr", "ocr", Map.of());
         Api.recreate("sdk-similar", "similar-items", Map.of());
         // ids whose method names need care: a keyword, an admin operation's name, a doubled dash, a leading digit
-        for (String tricky : List.of("class", "get-scenario", "a--b", "3d-parts")) {
+        for (String tricky : List.of("class", "get-scenario", "a--b", "3d-parts", "request", "sdk-sentiment-raw")) {
             Api.recreate(tricky, "text-embedding", Map.of());
         }
+        // a name that would end a doc comment in generated code and run the rest
+        given().delete("/api/scenarios/sdk-comment");
+        given().contentType(ContentType.JSON).body(Map.of("id", "sdk-comment", "template", "text-embedding",
+                "name", "Demo */ console.log(\"INJECTED\"); } /* x")).post("/api/scenarios").then().statusCode(201);
         given().contentType("text/csv").body(Api.resource("/recommendation/films.csv"))
                 .put("/api/scenarios/sdk-similar/datasets/items").then().statusCode(200);
         key = given().contentType(ContentType.JSON)
@@ -161,7 +165,19 @@ class GeneratedClientTest {
         assertEquals("getScenarioScenario", scenarioOps.get("get-scenario"));
         assertEquals("aDashB", scenarioOps.get("a--b"));
         assertEquals("scenario3dParts", scenarioOps.get("3d-parts"));
+        assertEquals("requestScenario", scenarioOps.get("request"));
+        assertEquals("sdkSentimentRawScenario", scenarioOps.get("sdk-sentiment-raw"));
         assertEquals(scenarioOps.size(), new java.util.HashSet<>(scenarioOps.values()).size(), "unique: " + scenarioOps);
+        // a name, once given, stays: x--y cannot take x-dash-y's, whatever the order of the ids
+        given().delete("/api/scenarios/x--y");
+        given().delete("/api/scenarios/x-dash-y");
+        Api.recreate("x-dash-y", "text-embedding", Map.of());
+        Api.recreate("x--y", "text-embedding", Map.of());
+        assertEquals("xDashY", given().get("/api/scenarios/x-dash-y").then().extract().path("operationId"));
+        assertEquals("xDashY2", given().get("/api/scenarios/x--y").then().extract().path("operationId"));
+        assertEquals("xDashY", given().get("/q/openapi?format=json").then().extract().jsonPath()
+                .getString("paths.'/api/scenarios/x-dash-y/invoke'.post.operationId"));
+
         // the single-scenario document names it the same way
         assertEquals("aDashB", given().get("/api/scenarios/a--b/openapi").then().statusCode(200).extract()
                 .path("paths.'/api/scenarios/a--b/invoke'.post.operationId"));
@@ -185,6 +201,9 @@ class GeneratedClientTest {
         run(dir, 300, "node", tsc.toAbsolutePath().toString(), "--strict", "--target", "ES2020", "--module", "commonjs",
                 "--lib", "ES2020,dom", "--skipLibCheck", "--outDir", "out", "caller.ts");
         String printed = run(dir, 60, "node", "out/caller.js", base(), key).strip();
+        assertTrue(!printed.contains("INJECTED"), "a scenario's name never runs as code: " + printed);
+        String model = Files.readString(dir.resolve("gen/models/SdkCommentInput.ts"));
+        assertTrue(!model.contains("*/ console.log"), "the name cannot end the comment it is quoted in");
         JsonPath seen = new JsonPath(printed.substring(printed.lastIndexOf('\n') + 1));
         assertEquals("positive", seen.getString("label"), printed);
         assertEquals("Sci-Fi", seen.getString("firstCategory"), printed);
