@@ -22,17 +22,25 @@ public final class Embedder implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final BlockingQueue<Predictor<List<String>, float[][]>> pool;
     private final long acquireTimeoutMs;
+    private final ModelsConfig.Batching batching;
+    private final EmbeddingBatcher batcher;
 
     Embedder(ModelPack pack, ZooModel<?, ?> model, HuggingFaceTokenizer tokenizer,
-             SentenceEmbeddingTranslator translator, int poolSize, long acquireTimeoutMs) {
+             SentenceEmbeddingTranslator translator, int poolSize, long acquireTimeoutMs,
+             ModelsConfig.Batching batching, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.pack = pack;
         this.model = model;
         this.tokenizer = tokenizer;
         this.acquireTimeoutMs = acquireTimeoutMs;
+        this.batching = batching;
         this.pool = new ArrayBlockingQueue<>(poolSize);
         for (int i = 0; i < poolSize; i++) {
             pool.add(model.newPredictor(translator));
         }
+        this.batcher = batching.enabled() && batching.maxBatchSize() > 1
+                ? new EmbeddingBatcher(pack.id(), poolSize, batching.queueCapacity(), acquireTimeoutMs,
+                this::embedChunk, metrics)
+                : null;
     }
 
     public ModelPack pack() {
@@ -52,6 +60,10 @@ public final class Embedder implements AutoCloseable {
      * @throws IllegalStateException when inference itself fails
      */
     public float[][] embed(List<String> texts) {
+        if (texts.size() == 1 && batcher != null) {
+            // one text: joins whatever other single texts wait for this model (dynamic batching)
+            return new float[][] {batcher.embed(texts.get(0), batching.maxBatchSize(), batching.maxWaitMs())};
+        }
         if (texts.size() <= CHUNK) {
             return embedChunk(texts);
         }
@@ -109,6 +121,9 @@ public final class Embedder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
         pool.forEach(Predictor::close);
         pool.clear();
         model.close();

@@ -44,6 +44,9 @@ public class ModelRegistry {
     private final Map<String, CompletableFuture<Embedder>> loaded = new ConcurrentHashMap<>();
     private final Map<String, Long> loadMillis = new ConcurrentHashMap<>();
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     public ModelRegistry(ModelsConfig config) {
         this.config = config;
         ModelPack.BUILT_IN.forEach(p -> packs.put(p.id(), p));
@@ -180,6 +183,7 @@ public class ModelRegistry {
         Set<String> inputs = new HashSet<>(model.describeInput().keys());
         int poolSize = config.poolSize().orElse(Runtime.getRuntime().availableProcessors());
         return new Embedder(pack, model, tokenizer, new SentenceEmbeddingTranslator(tokenizer, pack, inputs),
-                Math.max(1, poolSize), config.acquireTimeoutMs());
+                Math.max(1, poolSize), config.acquireTimeoutMs(), config.batching(),
+                metrics != null ? metrics : io.micrometer.core.instrument.Metrics.globalRegistry);
     }
 }

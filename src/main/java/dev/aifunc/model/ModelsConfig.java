@@ -32,6 +32,31 @@ public interface ModelsConfig {
     @WithDefault("32")
     int batchSize();
 
+    /** Dynamic batching of single-text calls ({@code aifunc.models.batching.*}). */
+    Batching batching();
+
+    /** How single texts that arrive together are run as one model call. */
+    interface Batching {
+        /** False: every call runs on its own (for comparison; see bench/). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most texts in one model call. */
+        @WithDefault("32")
+        int maxBatchSize();
+
+        /**
+         * Longest a text may be held to fill a batch while other calls are in flight (ms). 0: never held, a batch
+         * is whatever waits when a predictor frees up, which already fills batches under load.
+         */
+        @WithDefault("0")
+        long maxWaitMs();
+
+        /** Most texts waiting per model; beyond it a call gets 503 with Retry-After at once. */
+        @WithDefault("1024")
+        int queueCapacity();
+    }
+
     /**
      * Extra model packs by id, e.g. {@code aifunc.models.packs.my-model.url=/models/my-model} (a folder or zip with
      * {@code model.onnx} and {@code tokenizer.json}), or a {@code djl://} / {@code https://} model URL (needs

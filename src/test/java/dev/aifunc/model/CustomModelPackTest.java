@@ -76,6 +76,14 @@ class CustomModelPackTest {
             public int batchSize() { return 32; }
             public Map<String, CustomPack> packs() { return packs; }
             public String cacheDir() { return cache.resolve("cache").toString(); }
+            public Batching batching() {
+                return new Batching() {
+                    public boolean enabled() { return true; }
+                    public int maxBatchSize() { return 32; }
+                    public long maxWaitMs() { return 0; }
+                    public int queueCapacity() { return 64; }
+                };
+            }
         };
     }
 }
