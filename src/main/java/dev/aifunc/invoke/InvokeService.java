@@ -70,7 +70,8 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             byte[] image = base64Image(fields.remove("image"), "image");
             return runImage(runtime, fields, image, t0);
         }
-        Object output = runtime.task().invoke(runtime.state(), input);
+        Object output = dev.aifunc.model.BatchingOptions.with(runtime.snapshot().config(),
+                () -> runtime.task().invoke(runtime.state(), input));
         return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6);
     }
 

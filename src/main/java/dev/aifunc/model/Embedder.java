@@ -61,8 +61,12 @@ public final class Embedder implements AutoCloseable {
      */
     public float[][] embed(List<String> texts) {
         if (texts.size() == 1 && batcher != null) {
-            // one text: joins whatever other single texts wait for this model (dynamic batching)
-            return new float[][] {batcher.embed(texts.get(0), batching.maxBatchSize(), batching.maxWaitMs())};
+            // one text: joins whatever other single texts wait for this model (dynamic batching), with the calling
+            // scenario's settings where it has its own
+            BatchingOptions own = BatchingOptions.current();
+            int maxBatch = own != null && own.maxBatchSize() != null ? own.maxBatchSize() : batching.maxBatchSize();
+            long maxWait = own != null && own.maxWaitMs() != null ? own.maxWaitMs() : batching.maxWaitMs();
+            return new float[][] {batcher.embed(texts.get(0), maxBatch, maxWait)};
         }
         if (texts.size() <= CHUNK) {
             return embedChunk(texts);

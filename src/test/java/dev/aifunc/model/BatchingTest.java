@@ -77,4 +77,31 @@ class BatchingTest {
         assertEquals(64, batched, 0.5, "every text went through the batcher");
         assertTrue(calls < 64, "16 callers at once need fewer than 64 model calls; got " + calls);
     }
+
+    @Test
+    void aScenarioMayKeepItsCallsOutOfBatches() throws Exception {
+        Api.awaitReady();
+        String id = "unbatched-embedding";
+        given().delete("/api/scenarios/" + id);
+        given().contentType("application/json").body(Map.of("id", id, "template", "text-embedding", "name", id,
+                "config", Map.of("language", "en", "batching", Map.of("maxBatchSize", 0))))
+                .post("/api/scenarios").then().statusCode(422)
+                .body("field", org.hamcrest.Matchers.containsString("maxBatchSize"));
+        Api.recreate(id, "text-embedding", Map.of("language", "en", "batching", Map.of("maxBatchSize", 1)));
+        Api.invoke(id, Map.of("text", "warm")).then().statusCode(200);
+        double[] before = batchStats();
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            String text = "Unbatched call number " + i;
+            answers.add(callers.submit(() -> Api.invoke(id, Map.of("text", text)).statusCode()));
+        }
+        for (Future<Integer> answer : answers) {
+            assertEquals(200, answer.get());
+        }
+        callers.shutdown();
+        double[] after = batchStats();
+        assertEquals(48, after[1] - before[1], 0.5, "48 texts went through the batcher");
+        assertEquals(48, after[0] - before[0], 0.5, "maxBatchSize 1: each in its own model call");
+    }
 }
