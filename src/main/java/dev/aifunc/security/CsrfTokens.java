@@ -82,14 +82,11 @@ public class CsrfTokens {
         if (age < -60 || age > LIFETIME.toSeconds()) {
             return false;
         }
-        byte[] expected = hmac(key, user + "\n" + issued);
-        byte[] given;
-        try {
-            given = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return MessageDigest.isEqual(expected, given);
+        // compared as the exact text issued: decoding would accept other spellings of the same bytes (the unused
+        // low bits of the last base64 character), so a changed token could still pass
+        byte[] expected = Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, user + "\n" + issued))
+                .getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, token.substring(dot + 1).getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] hmac(byte[] key, String message) {

@@ -40,6 +40,17 @@ class CsrfTokensTest {
             assertFalse(at(NOW, "session-key-one").valid("admin", broken), String.valueOf(broken));
         }
         assertFalse(at(NOW, "session-key-one").valid(null, token), "nobody signed in");
+        // any other character anywhere in the signature, the last one included (its 2 unused bits too)
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int start = token.indexOf('.') + 1;
+        for (int i = start; i < token.length(); i++) {
+            for (char c : alphabet.toCharArray()) {
+                if (c != token.charAt(i)) {
+                    String changed = token.substring(0, i) + c + token.substring(i + 1);
+                    assertFalse(at(NOW, "session-key-one").valid("admin", changed), changed);
+                }
+            }
+        }
     }
 
     @Test
