@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -159,10 +158,5 @@ public class KeyPagesResource {
             }
         }
         return body;
-    }
-
-    /** Scope of a key for people: "all scenarios" or the ids. */
-    static String scope(ApiKeys.KeyView key) {
-        return key.scenarios() == null ? "all scenarios" : key.scenarios().stream().collect(Collectors.joining(", "));
     }
 }

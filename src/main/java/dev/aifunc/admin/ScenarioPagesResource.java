@@ -69,9 +69,6 @@ public class ScenarioPagesResource {
                            String problem, String exampleRequest, int version) {
     }
 
-    @jakarta.inject.Inject
-    dev.aifunc.openapi.ScenarioContract contract;
-
     private final ScenarioService scenarios;
     private final TemplateCatalog catalog;
     private final ModelRegistry models;
@@ -129,7 +126,8 @@ public class ScenarioPagesResource {
                 ? "Scenario created. Its endpoint POST /api/scenarios/" + id + "/invoke answers now: try it in the playground."
                 : saved != null ? "Saved as version v" + saved + "; it is active now."
                 : unchanged != null ? "Nothing was changed, so no new version was saved." : null;
-        String operationId = contract.operationIds().getOrDefault(id, dev.aifunc.openapi.ScenarioContract.operationId(id));
+        String operationId = view.operationId() != null ? view.operationId()
+                : dev.aifunc.openapi.ScenarioContract.operationId(id);
         return Templates.scenario(view, template, versions,
                 CallSnippets.of(base, id, template.exampleInput(), image, operationId), comparison, message, operationId);
     }

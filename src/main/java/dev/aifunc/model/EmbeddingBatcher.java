@@ -112,7 +112,7 @@ final class EmbeddingBatcher implements AutoCloseable {
         }
     }
 
-    /** Texts waiting now (for tests and readiness). */
+    /** Texts waiting now, not yet taken into a batch. */
     int waiting() {
         return queue.size();
     }

@@ -9,10 +9,8 @@ import dev.aifunc.scenario.ScenarioService;
 import dev.aifunc.scenario.Template;
 import dev.aifunc.scenario.TemplateCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -100,7 +98,7 @@ public class ScenarioContract {
         info.put("title", text(scenario.name()));
         info.put("version", String.valueOf(scenario.version()));
         info.put("description", describe(scenario));
-        addScenario(doc, scenario, names(scenarios.list()).get(scenario.id())); // the same names as /q/openapi
+        addScenario(doc, scenario, operationIdOf(scenario));
         return doc;
     }
 
@@ -111,10 +109,8 @@ public class ScenarioContract {
      */
     public ObjectNode allScenarios() {
         ObjectNode doc = skeleton();
-        List<ScenarioDtos.View> all = scenarios.list();
-        Map<String, String> names = names(all);
-        for (ScenarioDtos.View scenario : all) {
-            addScenario(doc, scenario, names.get(scenario.id()));
+        for (ScenarioDtos.View scenario : scenarios.list()) {
+            addScenario(doc, scenario, operationIdOf(scenario));
         }
         return doc;
     }
@@ -145,13 +141,9 @@ public class ScenarioContract {
         return taken ? name + "Scenario" : name;
     }
 
-    /** Operation ids of the given scenarios: the one each got at creation (computed for a row not yet named). */
-    private static Map<String, String> names(List<ScenarioDtos.View> all) {
-        Map<String, String> names = new LinkedHashMap<>();
-        for (ScenarioDtos.View s : all) {
-            names.put(s.id(), s.operationId() != null ? s.operationId() : operationId(s.id()));
-        }
-        return names;
+    /** The operation id a scenario got at creation (derived from its id for a row start-up has not named yet). */
+    private static String operationIdOf(ScenarioDtos.View scenario) {
+        return scenario.operationId() != null ? scenario.operationId() : operationId(scenario.id());
     }
 
     private static ObjectNode skeleton() {
@@ -330,10 +322,5 @@ public class ScenarioContract {
         Object[] row = (Object[]) dev.aifunc.scenario.Scenario.getEntityManager()
                 .createQuery("select count(s), max(s.updatedAt) from Scenario s").getSingleResult();
         return row[0] + "/" + row[1];
-    }
-
-    /** Used by the portal: the operation id each current scenario gets. */
-    public Map<String, String> operationIds() {
-        return names(scenarios.list());
     }
 }

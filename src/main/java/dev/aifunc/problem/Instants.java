@@ -14,6 +14,20 @@ public final class Instants {
     }
 
     /**
+     * Parses an ISO-8601 instant given in the query parameter {@code field} ({@code 2026-12-01T00:00:00Z}).
+     *
+     * @throws ProblemException 422 naming the field when it is not an instant or outside years 1 to 9999
+     */
+    public static Instant parse(String text, String field) {
+        try {
+            return inRange(Instant.parse(text.strip()), field);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.unprocessable("'" + field + "' must be an ISO-8601 instant such as "
+                    + "2026-12-01T00:00:00Z; got '" + text + "'.", field, null);
+        }
+    }
+
+    /**
      * The instant, if it is within years 1 to 9999.
      *
      * @throws ProblemException 422 naming the field otherwise

@@ -82,7 +82,7 @@ public class ApiAccessFilter {
                     + "or 'X-API-Key: <key>' (create one in the portal under API keys, or with POST /api/keys), "
                     + "or an admin account with HTTP Basic.", "Authorization", CHALLENGE);
         }
-        Optional<String> adminKey = config.adminKey().map(String::strip).filter(k -> k.length() >= AuthStartup.MIN_ADMIN_KEY_CHARS);
+        Optional<String> adminKey = config.adminKey().map(String::strip); // its length is checked at start-up
         if (adminKey.isPresent() && MessageDigest.isEqual(adminKey.get().getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8))) {
             return Caller.admin("admin-key");

@@ -86,9 +86,9 @@ public class RateLimiter {
                     + caller.keyId() + "'s daily quota of " + quota + ".", "inputs", quota + " calls per UTC day");
         }
         Bucket rateBucket = rate == null ? null
-                : bucket(caller.keyId(), "rate", "rate/" + rate + "/" + burst, rateConfiguration(rate, burst));
+                : bucket(caller.keyId(), "rate", rate + "/" + burst, () -> rateConfiguration(rate, burst));
         Bucket quotaBucket = quota == null ? null : bucket(caller.keyId(), "day",
-                "day/" + quota + "/" + LocalDate.now(ZoneOffset.UTC), quotaConfiguration(quota));
+                quota + "/" + LocalDate.now(ZoneOffset.UTC), () -> quotaConfiguration(quota));
         int untilMidnight = seconds(Duration.between(java.time.Instant.now(), nextUtcMidnight()).toNanos());
 
         ConsumptionProbe rateProbe = rateBucket == null ? null : rateBucket.tryConsumeAndReturnRemaining(calls);
@@ -123,18 +123,23 @@ public class RateLimiter {
                 plural(quota, "call") + " per UTC day", untilMidnight), quota, 0, untilMidnight);
     }
 
-    /** The key's bucket of this kind; {@code variant} names the limits, so changed defaults make a new bucket. */
-    private Bucket bucket(String keyId, String kind, String variant, BucketConfiguration configuration) {
+    /**
+     * The key's bucket of this kind ({@code rate} or {@code day}). {@code limits} names the limits (and the day), so
+     * changed defaults or a new day make a new local bucket; the configuration is built only for a new bucket.
+     */
+    private Bucket bucket(String keyId, String kind, String limits,
+                          java.util.function.Supplier<BucketConfiguration> configuration) {
         if (config.store() == Config.Store.POSTGRESQL) {
             long id = Long.parseLong(keyId.substring(2), 16) * 2 + ("day".equals(kind) ? 1 : 0);
-            return shared().builder().build(id, () -> configuration);
+            return shared().builder().build(id, configuration);
         }
-        String name = keyId + "/" + variant;
+        String name = keyId + "/" + kind + "/" + limits;
         Bucket bucket = local.get(name);
         if (bucket == null) {
             // a new day (or new limits): the key's older buckets of this kind are done with
             local.keySet().removeIf(k -> k.startsWith(keyId + "/" + kind + "/") && !k.equals(name));
-            bucket = local.computeIfAbsent(name, k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
+            bucket = local.computeIfAbsent(name,
+                    k -> Bucket.builder().addLimit(configuration.get().getBandwidths()[0]).build());
         }
         return bucket;
     }

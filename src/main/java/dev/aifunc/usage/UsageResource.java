@@ -45,8 +45,8 @@ public class UsageResource {
                                   @Parameter(description = "end (exclusive), ISO-8601 instant; default now") @QueryParam("to") String to,
                                   @Parameter(description = "bucket width, ISO-8601 duration (PT5M); default: at most 60 buckets") @QueryParam("bucket") String bucket) {
         scenarios.require(id);
-        Instant end = to == null ? Instant.now() : instant(to, "to");
-        Instant start = from == null ? end.minus(Duration.ofHours(24)) : instant(from, "from");
+        Instant end = to == null ? Instant.now() : dev.aifunc.problem.Instants.parse(to, "to");
+        Instant start = from == null ? end.minus(Duration.ofHours(24)) : dev.aifunc.problem.Instants.parse(from, "from");
         Duration width = null;
         if (bucket != null) {
             try {
@@ -57,14 +57,5 @@ public class UsageResource {
             }
         }
         return usage.usage(id, start, end, width);
-    }
-
-    private static Instant instant(String text, String field) {
-        try {
-            return dev.aifunc.problem.Instants.inRange(Instant.parse(text), field);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.unprocessable("'" + field + "' must be an ISO-8601 instant such as "
-                    + "2026-12-01T00:00:00Z; got '" + text + "'.", field, null);
-        }
     }
 }
