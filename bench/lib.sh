@@ -10,7 +10,7 @@ start_service() {
   BENCH_ADMIN_KEY=bench-admin-key-for-this-run-only-0123456789
   AIFUNC_AUTH_ENABLED=${AIFUNC_AUTH_ENABLED:-false} AIFUNC_AUTH_ADMIN_KEY=$BENCH_ADMIN_KEY \
   AIFUNC_EMBEDDED_DB_DATA_DIR="$work/pg" AIFUNC_EMBEDDED_DB_PORT=$((port + 1)) QUARKUS_HTTP_PORT=$port \
-    java -jar "$jar" > "$work/service.log" 2>&1 &
+    java ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$work/service.log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
   started_ns=$(date +%s%N)

@@ -61,6 +61,9 @@ public class DatasetService {
     @jakarta.inject.Inject
     dev.aifunc.security.Actors actors;
 
+    @jakarta.inject.Inject
+    dev.aifunc.scenario.ScenarioChanges changes;
+
     public DatasetService(AgroalDataSource dataSource, ObjectMapper mapper, DatasetsConfig config, UploadProgress progress) {
         this.progress = progress;
         this.dataSource = dataSource;
@@ -84,6 +87,7 @@ public class DatasetService {
             long revision;
             dev.aifunc.scenario.ScenarioRowLock.lockForShare(c, scenarioId);
             revision = bumpRevision(c, scenarioId, name, rows.size());
+            changes.changed(scenarioId);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset_row WHERE scenario_id = ? AND name = ?")) {
                 ps.setString(1, scenarioId);
                 ps.setString(2, name);
@@ -162,23 +166,6 @@ public class DatasetService {
         } catch (SQLException e) {
             throw new IllegalStateException("reading dataset " + name + " failed", e);
         }
-    }
-
-    /** Revision of every dataset of a scenario (empty map when it has none). */
-    public Map<String, Long> revisions(String scenarioId) {
-        Map<String, Long> revisions = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT name, revision FROM dataset WHERE scenario_id = ?")) {
-            ps.setString(1, scenarioId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    revisions.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading dataset revisions failed", e);
-        }
-        return revisions;
     }
 
     /** Rows of a dataset in upload order, at most {@code limit} (0 = all); empty when absent. */

@@ -129,13 +129,13 @@ public class InvokeResource {
                 return Response.ok(encoded, "image/" + format)
                         .header("X-Scenario-Version", result.version())
                         .header("X-Model", result.model())
-                        .header("Server-Timing", String.format(Locale.ROOT, "invoke;dur=%.2f", result.millis()))
+                        .header("Server-Timing", timing(result.millis(), result.modelMillis()))
                         .build();
             }
         }
         Response.ResponseBuilder builder = Response.ok(result.output(), MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Scenario-Version", result.version())
-                .header("Server-Timing", String.format(Locale.ROOT, "invoke;dur=%.2f", result.millis()));
+                .header("Server-Timing", timing(result.millis(), result.modelMillis()));
         if (result.model() != null) {
             builder.header("X-Model", result.model());
         }
@@ -167,8 +167,13 @@ public class InvokeResource {
         });
         return Response.ok(Map.of("outputs", result.outputs()), MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Scenario-Version", result.version())
-                .header("Server-Timing", String.format(Locale.ROOT, "invoke;dur=%.2f", result.millis()))
+                .header("Server-Timing", timing(result.millis(), result.modelMillis()))
                 .build();
+    }
+
+    /** {@code Server-Timing}: time in the service and, of it, waiting for the model (ms). */
+    private static String timing(double millis, double modelMillis) {
+        return String.format(Locale.ROOT, "invoke;dur=%.2f, model;dur=%.2f", millis, modelMillis);
     }
 
     private static void requireJson(String contentType) {

@@ -17,12 +17,17 @@ import java.util.List;
 @ApplicationScoped
 public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
 
-    /** Result of one call with the metadata that goes into response headers. */
-    public record Result(Object output, int version, String model, double millis) {
+    /**
+     * Result of one call with the metadata that goes into response headers.
+     *
+     * @param millis      time in the service (ms)
+     * @param modelMillis of which waiting for model inference, its batch included (ms)
+     */
+    public record Result(Object output, int version, String model, double millis, double modelMillis) {
     }
 
-    /** Result of a batch: one entry per input, either an output or {@code {"error": problem}}. */
-    public record BatchResult(List<Object> outputs, int version, double millis) {
+    /** Result of a batch: one entry per input, either an output or {@code {"error": problem}}; times as in Result. */
+    public record BatchResult(List<Object> outputs, int version, double millis, double modelMillis) {
     }
 
     /** A failed batch item. */
@@ -53,6 +58,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      */
     public Result invoke(String scenarioId, byte[] body) {
         long t0 = System.nanoTime();
+        dev.aifunc.model.InferenceTime.reset();
         ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
         // an image task's JSON carries the image in base64 (4 bytes for 3)
         long limit = runtime.task().takesImage() ? imageLimits.maxBytes() * 4L / 3 + 65_536 : config.maxBodyBytes();
@@ -72,7 +78,8 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
         }
         Object output = dev.aifunc.model.BatchingOptions.with(runtime.snapshot().config(),
                 () -> runtime.task().invoke(runtime.state(), input));
-        return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6);
+        return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6,
+                dev.aifunc.model.InferenceTime.millis());
     }
 
     /**
@@ -84,6 +91,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      */
     public Result invokeImage(String scenarioId, com.fasterxml.jackson.databind.node.ObjectNode fields, byte[] image) {
         long t0 = System.nanoTime();
+        dev.aifunc.model.InferenceTime.reset();
         ScenarioRuntimes.Runtime runtime = requireImageTask(scenarioId);
         coerce(fields, runtime.snapshot().template().inputSchema());
         com.fasterxml.jackson.databind.node.ObjectNode withImage = fields.deepCopy();
@@ -155,7 +163,8 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
     private Result runImage(ScenarioRuntimes.Runtime runtime, JsonNode fields, byte[] bytes, long t0) {
         dev.aifunc.task.DecodedImage image = images.decode(bytes, "image");
         Object output = runtime.task().invokeImage(runtime.state(), fields, image);
-        return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6);
+        return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6,
+                dev.aifunc.model.InferenceTime.millis());
     }
 
     /** The bytes of a base64 string or a {@code data:image/...;base64,} URL. */
@@ -191,6 +200,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      */
     public BatchResult invokeBatch(String scenarioId, byte[] body, java.util.function.IntConsumer beforeRun) {
         long t0 = System.nanoTime();
+        dev.aifunc.model.InferenceTime.reset();
         ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
         if (body.length > config.maxBatchBodyBytes()) {
             throw ProblemException.tooLarge("The request body has " + body.length + " bytes; the limit is "
@@ -237,7 +247,8 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
                     outputs[valid.get(j)] = new ItemError(itemFailure.toProblem(null));
                 }
             }
-            return new BatchResult(List.of(outputs), runtime.snapshot().version(), (System.nanoTime() - t0) / 1e6);
+            return new BatchResult(List.of(outputs), runtime.snapshot().version(), (System.nanoTime() - t0) / 1e6,
+                dev.aifunc.model.InferenceTime.millis());
         }
         try {
             List<Object> results = runtime.task().invokeAll(runtime.state(), validInputs);
@@ -257,7 +268,8 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
                 }
             }
         }
-        return new BatchResult(List.of(outputs), runtime.snapshot().version(), (System.nanoTime() - t0) / 1e6);
+        return new BatchResult(List.of(outputs), runtime.snapshot().version(), (System.nanoTime() - t0) / 1e6,
+                dev.aifunc.model.InferenceTime.millis());
     }
 
     @Override

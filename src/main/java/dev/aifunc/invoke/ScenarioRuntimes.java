@@ -3,7 +3,8 @@ package dev.aifunc.invoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aifunc.dataset.DatasetService;
 import dev.aifunc.problem.ProblemException;
-import dev.aifunc.scenario.Scenario;
+import dev.aifunc.scenario.ScenarioChanges;
+import dev.aifunc.scenario.ScenarioHeads;
 import dev.aifunc.scenario.ScenarioService;
 import dev.aifunc.scenario.ScenarioVersion;
 import dev.aifunc.scenario.Template;
@@ -17,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves the active version of a scenario and keeps its prepared task state (embedded examples, FAQ index) in
- * memory, keyed by version and dataset revisions, so it is built once and rebuilt only after a change.
+ * memory, keyed by version and dataset revisions, so it is built once and rebuilt only after a change. A call on a
+ * prepared scenario reads nothing from the database: the active version and revisions come from
+ * {@link ScenarioHeads}, which {@link ScenarioChanges} keeps current across replicas.
  */
 @ApplicationScoped
 public class ScenarioRuntimes {
@@ -30,13 +33,15 @@ public class ScenarioRuntimes {
     private final TaskRegistry tasks;
     private final ScenarioService scenarios;
     private final DatasetService datasets;
+    private final ScenarioHeads heads;
     private final Map<String, Runtime> prepared = new ConcurrentHashMap<>();
     /** One lock per scenario id, so a scenario is prepared once while others are served. */
     private final Map<String, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
     private final long prepareWaitMs;
 
     public ScenarioRuntimes(TemplateCatalog catalog, TaskRegistry tasks, ScenarioService scenarios,
-                            DatasetService datasets, dev.aifunc.model.ModelsConfig models) {
+                            DatasetService datasets, ScenarioHeads heads, dev.aifunc.model.ModelsConfig models) {
+        this.heads = heads;
         this.prepareWaitMs = models.acquireTimeoutMs();
         this.catalog = catalog;
         this.tasks = tasks;
@@ -51,14 +56,11 @@ public class ScenarioRuntimes {
      */
     @SuppressWarnings("unchecked")
     public Runtime runtime(String scenarioId, Integer version) {
-        // hot path: two small reads (active version, dataset revisions); the version's config is parsed and the
-        // task state built only when that key has not been prepared yet
-        Scenario s = Scenario.findById(scenarioId);
-        if (s == null) {
-            throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
-        }
-        int number = version == null ? s.activeVersion : version;
-        Map<String, Long> revisions = datasets.revisions(scenarioId);
+        // hot path: the head comes from memory; the version's config is parsed and the task state built only when
+        // that key has not been prepared yet
+        ScenarioHeads.Head s = head(scenarioId);
+        int number = version == null ? s.activeVersion() : version;
+        Map<String, Long> revisions = s.revisions();
         String key = ScenarioSnapshot.stateKey(scenarioId, number, revisions);
         Runtime current = prepared.get(key);
         if (current != null) {
@@ -107,21 +109,31 @@ public class ScenarioRuntimes {
      * @throws ProblemException 404 unknown scenario or version
      */
     public ScenarioSnapshot snapshot(String scenarioId, Integer version) {
-        Scenario s = Scenario.findById(scenarioId);
-        if (s == null) {
-            throw ProblemException.notFound("No scenario '" + scenarioId + "'.");
-        }
-        return snapshot(s, version == null ? s.activeVersion : version, datasets.revisions(scenarioId));
+        ScenarioHeads.Head s = head(scenarioId);
+        return snapshot(s, version == null ? s.activeVersion() : version, s.revisions());
     }
 
-    private ScenarioSnapshot snapshot(Scenario s, int number, Map<String, Long> revisions) {
-        String scenarioId = s.id;
+    /** Drops the prepared states of a scenario that was deleted (here or on another replica). */
+    void changed(@jakarta.enterprise.event.Observes ScenarioChanges.Changed change) {
+        String id = change.scenarioId();
+        if (heads.get(id).isEmpty()) {
+            prepared.keySet().removeIf(k -> k.startsWith(id + "@"));
+            locks.remove(id);
+        }
+    }
+
+    private ScenarioHeads.Head head(String scenarioId) {
+        return heads.get(scenarioId).orElseThrow(() -> ProblemException.notFound("No scenario '" + scenarioId + "'."));
+    }
+
+    private ScenarioSnapshot snapshot(ScenarioHeads.Head s, int number, Map<String, Long> revisions) {
+        String scenarioId = s.id();
         ScenarioVersion v = ScenarioVersion.of(scenarioId, number);
         if (v == null) {
             throw ProblemException.notFound("Scenario '" + scenarioId + "' has no version " + number + ".");
         }
-        Template template = catalog.get(s.template).orElseThrow(() -> ProblemException.conflict(
-                "Template '" + s.template + "' of scenario '" + scenarioId + "' is not installed."));
+        Template template = catalog.get(s.template()).orElseThrow(() -> ProblemException.conflict(
+                "Template '" + s.template() + "' of scenario '" + scenarioId + "' is not installed."));
         JsonNode config = scenarios.parse(v.config);
         return new ScenarioSnapshot(scenarioId, number, template, template.effectiveConfig(config),
                 revisions, name -> datasets.rows(scenarioId, name, 0));

@@ -60,6 +60,15 @@ public final class Embedder implements AutoCloseable {
      * @throws IllegalStateException when inference itself fails
      */
     public float[][] embed(List<String> texts) {
+        long start = System.nanoTime();
+        try {
+            return embedTimed(texts);
+        } finally {
+            InferenceTime.since(start);
+        }
+    }
+
+    private float[][] embedTimed(List<String> texts) {
         if (texts.size() == 1 && batcher != null) {
             // one text: joins whatever other single texts wait for this model (dynamic batching), with the calling
             // scenario's settings where it has its own

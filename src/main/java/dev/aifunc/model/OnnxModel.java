@@ -93,6 +93,15 @@ public final class OnnxModel implements AutoCloseable {
      * @throws ProblemException 503 when no predictor frees up within 30 s
      */
     public Tensor run(Tensor input) {
+        long start = System.nanoTime();
+        try {
+            return runTimed(input);
+        } finally {
+            InferenceTime.since(start);
+        }
+    }
+
+    private Tensor runTimed(Tensor input) {
         Predictor<Tensor, Tensor> predictor;
         try {
             predictor = pool.poll(30, TimeUnit.SECONDS);

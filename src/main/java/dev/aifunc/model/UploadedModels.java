@@ -53,6 +53,9 @@ public class UploadedModels {
     @jakarta.inject.Inject
     dev.aifunc.security.Actors actors;
 
+    @jakarta.inject.Inject
+    dev.aifunc.scenario.ScenarioChanges changes;
+
     public UploadedModels(AgroalDataSource dataSource, ModelsConfig config) {
         this.dataSource = dataSource;
         this.config = config;
@@ -103,6 +106,7 @@ public class UploadedModels {
                 ps.executeUpdate();
             }
             dev.aifunc.dataset.DatasetService.bumpRevision(c, scenarioId, "model", 0);
+            changes.changed(scenarioId);
             audit.record(actors.current(), "model.upload", scenarioId, null, "sha256 " + sha + ", " + onnx.length
                     + " bytes" + (archive.labels() == null ? "" : ", " + archive.labels().size() + " labels"));
         } catch (SQLException e) {
@@ -127,6 +131,7 @@ public class UploadedModels {
             }
             if (removed > 0) {
                 dev.aifunc.dataset.DatasetService.bumpRevision(c, scenarioId, "model", 0);
+                changes.changed(scenarioId);
                 audit.record(actors.current(), "model.delete", scenarioId, null, "uploaded model removed");
             }
             return removed > 0;

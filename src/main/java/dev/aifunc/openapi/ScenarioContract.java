@@ -200,7 +200,7 @@ public class ScenarioContract {
         ObjectNode headers = ok.putObject("headers");
         headers.putObject("X-Scenario-Version").put("description", "The scenario version that answered")
                 .putObject("schema").put("type", "integer");
-        headers.putObject("Server-Timing").put("description", "invoke;dur=<ms> spent in the service")
+        headers.putObject("Server-Timing").put("description", "invoke;dur=<ms> spent in the service, model;dur=<ms> of it waiting for model inference")
                 .putObject("schema").put("type", "string");
         headers.putObject("X-Model").put("description", "The model pack that answered, when there is one")
                 .putObject("schema").put("type", "string");

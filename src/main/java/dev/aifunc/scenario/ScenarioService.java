@@ -36,6 +36,9 @@ public class ScenarioService {
     @jakarta.inject.Inject
     dev.aifunc.security.Actors actors;
 
+    @jakarta.inject.Inject
+    ScenarioChanges changes;
+
     public ScenarioService(TemplateCatalog catalog, TaskRegistry tasks, ModelRegistry models, ObjectMapper mapper) {
         this.catalog = catalog;
         this.tasks = tasks;
@@ -129,6 +132,7 @@ public class ScenarioService {
             }
             throw e;
         }
+        changes.changed(s.id);
         audit.record(actors.current(), "scenario.create", s.id, 1, "template " + template.id() + ", name '"
                 + request.name() + "'");
         return view(s, v);
@@ -155,6 +159,7 @@ public class ScenarioService {
         s.activeVersion = next;
         s.updatedAt = now;
         Scenario.flush();
+        changes.changed(id);
         audit.record(actors.current(), "scenario.update", id, next, "new version " + next + ", name '"
                 + request.name() + "'");
         return view(s, v);
@@ -178,6 +183,7 @@ public class ScenarioService {
             s.activeVersion = version;
             s.updatedAt = Instant.now();
             Scenario.flush();
+            changes.changed(id);
         }
         return view(s, v);
     }
@@ -198,6 +204,7 @@ public class ScenarioService {
         audit.record(actors.current(), "scenario.delete", id, s.activeVersion, "deleted with " + s.latestVersion
                 + " version(s)");
         s.delete();
+        changes.changed(id);
         return true;
     }
 
