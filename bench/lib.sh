@@ -2,14 +2,16 @@
 # After `start_service`, $port is the HTTP port, $pid the process, $work a temp folder removed on exit.
 # The benches measure models and HTTP, so the API is opened (AIFUNC_AUTH_ENABLED=false) unless the caller sets
 # AIFUNC_AUTH_ENABLED=true; bench/auth-overhead.sh measures what the checks cost. $BENCH_ADMIN_KEY is an admin key.
+# $BENCH_DATA_DIR, when set, is the embedded database's folder (kept, so a second start is a restart);
+# $BENCH_PORT fixes the port; $BENCH_JAVA_OPTS are added to the java command line.
 start_service() {
   local jar=target/quarkus-app/quarkus-run.jar
   [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
   work=$(mktemp -d)
-  port=$((20000 + RANDOM % 20000))
+  port=${BENCH_PORT:-$((20000 + RANDOM % 20000))}
   BENCH_ADMIN_KEY=bench-admin-key-for-this-run-only-0123456789
   AIFUNC_AUTH_ENABLED=${AIFUNC_AUTH_ENABLED:-false} AIFUNC_AUTH_ADMIN_KEY=$BENCH_ADMIN_KEY \
-  AIFUNC_EMBEDDED_DB_DATA_DIR="$work/pg" AIFUNC_EMBEDDED_DB_PORT=$((port + 1)) QUARKUS_HTTP_PORT=$port \
+  AIFUNC_EMBEDDED_DB_DATA_DIR="${BENCH_DATA_DIR:-$work/pg}" AIFUNC_EMBEDDED_DB_PORT=$((port + 1)) QUARKUS_HTTP_PORT=$port \
     java ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$work/service.log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -8,38 +8,56 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 /**
  * Entry point of the packaged service. When no datasource URL is configured ({@code QUARKUS_DATASOURCE_JDBC_URL}
  * or {@code -Dquarkus.datasource.jdbc.url}), it first starts the embedded PostgreSQL of
- * {@link EmbeddedPostgresLauncher} and points the datasource at it; otherwise it starts nothing embedded.
+ * {@link EmbeddedPostgresLauncher} and points the datasource at it; otherwise it starts nothing embedded. The embedded
+ * server starts on its own thread while Quarkus boots; when it fails, the process exits with 1 and says why.
  */
 @QuarkusMain
 public class Main {
 
     public static void main(String... args) throws Exception {
-        EmbeddedPostgresLauncher embedded = null;
+        java.util.concurrent.CompletableFuture<EmbeddedPostgresLauncher> embedded = null;
         if (!EmbeddedPostgresLauncher.externalDatabaseConfigured()) {
+            int port;
             try {
-                embedded = EmbeddedPostgresLauncher.startFromSettings();
+                port = EmbeddedPostgresLauncher.portFromSettings();
             } catch (IOException | RuntimeException e) {
-                System.err.println("aifunc: the embedded PostgreSQL did not start: " + rootMessage(e) + "\n"
-                        + "  Is another aifunc using the same data folder or port? Set AIFUNC_EMBEDDED_DB_DATA_DIR and "
-                        + "AIFUNC_EMBEDDED_DB_PORT,\n  or point QUARKUS_DATASOURCE_JDBC_URL at your own PostgreSQL.");
-                System.exit(1);
+                failedToStart(e);
                 return;
             }
-            System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
+            System.setProperty("quarkus.datasource.jdbc.url", EmbeddedPostgresLauncher.jdbcUrl(port));
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
-        }
-        if (embedded != null) {
-            EmbeddedPostgresLauncher server = embedded;
+            // The server starts while Quarkus boots: loading classes and building the ORM metadata take seconds and
+            // need no database. Flyway's first connection comes later; should it come first, it retries each second.
+            if (System.getProperty("quarkus.flyway.connect-retries") == null) {
+                System.setProperty("quarkus.flyway.connect-retries", "60");
+            }
+            java.util.concurrent.CompletableFuture<EmbeddedPostgresLauncher> starting =
+                    new java.util.concurrent.CompletableFuture<>();
+            Thread starter = new Thread(() -> {
+                try {
+                    starting.complete(EmbeddedPostgresLauncher.start(port, EmbeddedPostgresLauncher.dataDirFromSettings()));
+                } catch (IOException | RuntimeException e) {
+                    starting.completeExceptionally(e);
+                    // Quarkus may be booting on the main thread (Flyway waiting for this server): System.exit would
+                    // wait for its shutdown hook, which waits for the boot; nothing needs flushing, so halt
+                    printFailure(e);
+                    Runtime.getRuntime().halt(1);
+                }
+            }, "embedded-postgres-start");
+            starter.start();
+            embedded = starting;
             // On SIGTERM the JVM runs all shutdown hooks at once: wait (at most 30 s) until Quarkus has shut down,
             // so its last writes (buffered usage records) still reach the database; close() is idempotent.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     QUARKUS_STOPPED.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    starting.get(60, java.util.concurrent.TimeUnit.SECONDS).closeQuietly();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // it never started, or is still starting after a minute: nothing to stop
                 }
-                server.closeQuietly();
             }, "embedded-postgres-stop"));
         }
         if (System.getProperty("quarkus.http.auth.session.encryption-key") == null
@@ -55,9 +73,21 @@ public class Main {
         } finally {
             QUARKUS_STOPPED.countDown();
         }
-        if (embedded != null) {
-            embedded.closeQuietly();
+        if (embedded != null && embedded.isDone() && !embedded.isCompletedExceptionally()) {
+            embedded.join().closeQuietly();
         }
+    }
+
+    private static void failedToStart(Exception e) {
+        printFailure(e);
+        System.exit(1);
+    }
+
+    private static void printFailure(Exception e) {
+        System.err.println("aifunc: the embedded PostgreSQL did not start: " + rootMessage(e) + "\n"
+                + "  Is another aifunc using the same data folder or port? Set AIFUNC_EMBEDDED_DB_DATA_DIR and "
+                + "AIFUNC_EMBEDDED_DB_PORT,\n  or point QUARKUS_DATASOURCE_JDBC_URL at your own PostgreSQL.");
+        System.err.flush();
     }
 
     /** Released when Quarkus has run its shutdown observers (or when {@code Quarkus.run} returns). */

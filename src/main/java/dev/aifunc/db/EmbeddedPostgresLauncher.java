@@ -67,16 +67,39 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
 
     /** Starts the server with the port and data folder from system properties / environment (see class doc). */
     public static EmbeddedPostgresLauncher startFromSettings() throws IOException {
+        return start(portFromSettings(), dataDirFromSettings());
+    }
+
+    /**
+     * The port from the settings; when it is 0, a free port picked now, so the JDBC URL is known before the server
+     * has started.
+     */
+    public static int portFromSettings() throws IOException {
         int port = Integer.parseInt(setting("aifunc.embedded-db.port", "AIFUNC_EMBEDDED_DB_PORT",
                 String.valueOf(DEFAULT_PORT)));
-        Path dir = Path.of(setting("aifunc.embedded-db.data-dir", "AIFUNC_EMBEDDED_DB_DATA_DIR",
+        if (port == 0) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+        }
+        return port;
+    }
+
+    /** The data folder from the settings. */
+    public static Path dataDirFromSettings() {
+        return Path.of(setting("aifunc.embedded-db.data-dir", "AIFUNC_EMBEDDED_DB_DATA_DIR",
                 Path.of(System.getProperty("user.home"), ".aifunc", "postgres").toString()));
-        return start(port, dir);
+    }
+
+    /** JDBC URL of the {@code postgres} database on a server of this kind listening on {@code port}. */
+    public static String jdbcUrl(int port) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
     /** JDBC URL of the {@code postgres} database on this server. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        return jdbcUrl(postgres.getPort());
     }
 
     public int port() {

@@ -1,14 +1,9 @@
 package dev.aifunc.model;
 
-import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.translate.TranslateException;
 import dev.aifunc.problem.ProblemException;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One loaded sentence-embedding model and its pool of predictors. The {@link ZooModel} (one ONNX Runtime session)
@@ -20,7 +15,7 @@ public final class Embedder implements AutoCloseable {
     private final ModelPack pack;
     private final ZooModel<?, ?> model;
     private final HuggingFaceTokenizer tokenizer;
-    private final BlockingQueue<Predictor<List<String>, float[][]>> pool;
+    private final PredictorPool<List<String>, float[][]> pool;
     private final long acquireTimeoutMs;
     private final ModelsConfig.Batching batching;
     private final EmbeddingBatcher batcher;
@@ -33,10 +28,7 @@ public final class Embedder implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.acquireTimeoutMs = acquireTimeoutMs;
         this.batching = batching;
-        this.pool = new ArrayBlockingQueue<>(poolSize);
-        for (int i = 0; i < poolSize; i++) {
-            pool.add(model.newPredictor(translator));
-        }
+        this.pool = new PredictorPool<>(pack.id(), poolSize, () -> model.newPredictor(translator));
         this.batcher = batching.enabled() && batching.maxBatchSize() > 1
                 ? new EmbeddingBatcher(pack.id(), poolSize, batching.queueCapacity(), acquireTimeoutMs,
                 this::embedChunk, metrics)
@@ -103,23 +95,7 @@ public final class Embedder implements AutoCloseable {
         if (texts.isEmpty()) {
             return new float[0][];
         }
-        Predictor<List<String>, float[][]> predictor;
-        try {
-            predictor = pool.poll(acquireTimeoutMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("Interrupted while waiting for model " + pack.id() + ".", 1);
-        }
-        if (predictor == null) {
-            throw ProblemException.unavailable("Model " + pack.id() + " is busy; retry shortly.", 1);
-        }
-        try {
-            return predictor.predict(texts);
-        } catch (TranslateException e) {
-            throw new IllegalStateException("Inference failed on model " + pack.id(), e);
-        } finally {
-            pool.add(predictor);
-        }
+        return pool.predict(texts, acquireTimeoutMs, 1);
     }
 
     /** Embeds one text: {@code float[pack.dimensions()]}. */
@@ -132,14 +108,18 @@ public final class Embedder implements AutoCloseable {
         return tokenizer.encode(text).getIds().length;
     }
 
+    /**
+     * Refuses new calls (503), lets running inferences finish (at most 30 s), then frees the model. Should one still
+     * run after that, the model is left open rather than freed under it.
+     */
     @Override
     public void close() {
         if (batcher != null) {
             batcher.close();
         }
-        pool.forEach(Predictor::close);
-        pool.clear();
-        model.close();
-        tokenizer.close();
+        if (pool.close(30_000)) {
+            model.close();
+            tokenizer.close();
+        }
     }
 }

@@ -58,7 +58,8 @@ public class ModelRegistry {
         System.setProperty("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /** Starts loading the preloaded packs, right after the access settings are checked and before other work. */
+    void onStart(@Observes @jakarta.annotation.Priority(2) StartupEvent event) {
         for (String id : config.preload()) {
             if (!packs.containsKey(id)) {
                 throw new IllegalStateException("aifunc.models.preload names unknown model pack '" + id
@@ -110,6 +111,14 @@ public class ModelRegistry {
         return config.preload().stream().allMatch(id -> {
             CompletableFuture<Embedder> f = loaded.get(id);
             return f != null && f.isDone() && !f.isCompletedExceptionally();
+        });
+    }
+
+    /** True when a preloaded pack failed to load (it stays failed until a call retries it). */
+    public boolean anyFailed() {
+        return config.preload().stream().anyMatch(id -> {
+            CompletableFuture<Embedder> f = loaded.get(id);
+            return f != null && f.isCompletedExceptionally();
         });
     }
 

@@ -1,7 +1,6 @@
 package dev.aifunc.model;
 
 import ai.djl.MalformedModelException;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -9,14 +8,10 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import dev.aifunc.problem.ProblemException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A single-input, single-output ONNX model run through DJL's ONNX Runtime engine with a pool of predictors (vision
@@ -32,15 +27,12 @@ public final class OnnxModel implements AutoCloseable {
 
     private final String id;
     private final ZooModel<Tensor, Tensor> model;
-    private final BlockingQueue<Predictor<Tensor, Tensor>> pool;
+    private final PredictorPool<Tensor, Tensor> pool;
 
     private OnnxModel(String id, ZooModel<Tensor, Tensor> model, int poolSize) {
         this.id = id;
         this.model = model;
-        this.pool = new ArrayBlockingQueue<>(poolSize);
-        for (int i = 0; i < poolSize; i++) {
-            pool.add(model.newPredictor());
-        }
+        this.pool = new PredictorPool<>(id, poolSize, model::newPredictor);
     }
 
     /**
@@ -102,23 +94,7 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private Tensor runTimed(Tensor input) {
-        Predictor<Tensor, Tensor> predictor;
-        try {
-            predictor = pool.poll(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("Interrupted while waiting for model " + id + ".", 1);
-        }
-        if (predictor == null) {
-            throw ProblemException.unavailable("Model " + id + " is busy; retry shortly.", 2);
-        }
-        try {
-            return predictor.predict(input);
-        } catch (TranslateException e) {
-            throw new IllegalStateException("Inference failed on model " + id, e);
-        } finally {
-            pool.add(predictor);
-        }
+        return pool.predict(input, 30_000, 2);
     }
 
     /**
@@ -143,10 +119,12 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** Refuses new calls (503), lets running inferences finish (at most 30 s), then frees the model. */
     @Override
     public void close() {
-        pool.forEach(Predictor::close);
-        model.close();
+        if (pool.close(30_000)) {
+            model.close();
+        }
     }
 
     /** Float array in, first output copied out as a float array: no NDArray outlives the call. */

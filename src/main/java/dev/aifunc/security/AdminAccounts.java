@@ -43,7 +43,7 @@ public class AdminAccounts {
     }
 
     @Transactional
-    void ensureAdmin(@Observes @jakarta.annotation.Priority(2) StartupEvent event) {
+    void ensureAdmin(@Observes @jakarta.annotation.Priority(3) StartupEvent event) {
         String username = config.username().strip();
         AdminAccount account = AdminAccount.findById(username);
         Optional<String> configured = config.password().filter(p -> !p.isBlank());
