@@ -25,13 +25,14 @@ sentences=()
 for i in $(seq 1 32); do sentences+=("Customer $i wrote that the parcel arrived late and the box was damaged."); done
 { echo "The battery died after two days and support never answered."; printf '%s\n' "${sentences[@]}"; } > "$tmp/sentences.txt"
 printf '{"inputs":[%s]}' "$(printf '{"text":"%s"},' "${sentences[@]}" | sed 's/,$//')" > "$tmp/batch32.json"
-# URL BODY CONCURRENCY REQUESTS -> "p50_ms p95_ms req_per_s errors model_p50_ms requests": a 3 s warm-up gives the
-# rate, then a run long enough for about REQUESTS requests (wrk runs for a time, not a count)
+# URL BODY CONCURRENCY REQUESTS -> "p50_ms p95_ms req_per_s errors model_p50_ms requests": a 10 s warm-up (both
+# JITs settle) gives the rate, then a run long enough for about REQUESTS requests (wrk runs for a time, not a count);
+# a request taking over 30 s counts as an error
 load() {
   local rate seconds
-  rate=$(WRK_BODY=$2 wrk -t1 -c"$3" -d3s -s bench/wrk-post.lua "$1" | awk '/^RESULT/ {print $4}')
+  rate=$(WRK_BODY=$2 wrk -t1 -c"$3" -d10s --timeout 30s -s bench/wrk-post.lua "$1" | awk '/^RESULT/ {print $4}')
   seconds=$(awk -v n="$4" -v r="$rate" 'BEGIN { s = int(n / (r > 0 ? r : 1)) + 1; print (s < 3 ? 3 : s) }')
-  WRK_BODY=$2 wrk -t1 -c"$3" -d"${seconds}s" -s bench/wrk-post.lua "$1" | awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7}'
+  WRK_BODY=$2 wrk -t1 -c"$3" -d"${seconds}s" --timeout 30s -s bench/wrk-post.lua "$1" | awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7}'
 }
 rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$1/status; }
 # the time of one curl call in ms
