@@ -14,14 +14,17 @@ import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import dev.aifunc.security.WarmupCredential;
 import org.jboss.logging.Logger;
 
 /**
  * After a start, prepares the active version of every scenario (examples and FAQ entries embedded, recommendation
- * models learned) once the preloaded model packs are up, and runs its template's example input through it a few
- * times (so the code on its path is compiled), so the first call after a restart costs about what the next one
- * does. {@code /q/health/ready} reports {@code scenarios} DOWN until that is done: a load balancer sends no call to
- * a replica that would answer it slowly. A scenario that cannot be prepared (its model pack failed, no dataset yet)
+ * models learned) once the preloaded model packs are up, and runs its template's example input through it: a few
+ * times in process, then (for the first scenario of each template) {@value #HTTP_RUNS} times over loopback HTTP
+ * (with {@link WarmupCredential}, so the calls pass the access checks and are not recorded as usage), so the code
+ * on a call's path is loaded and compiled and the first call after a restart costs about what the next one does.
+ * {@code /q/health/ready} reports {@code scenarios} DOWN until that is done: a load balancer sends no call to a
+ * replica that would answer it slowly. A scenario that cannot be prepared (its model pack failed, no dataset yet)
  * is left for its first call and does not hold readiness back.
  */
 @Readiness
@@ -35,15 +38,21 @@ public class StartupWarmup implements HealthCheck {
     private final AgroalDataSource dataSource;
     private final dev.aifunc.scenario.TemplateCatalog catalog;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final io.quarkus.vertx.http.HttpServer http;
+    private final WarmupCredential credential;
     private volatile boolean done;
     private volatile int prepared;
     private volatile int total = -1;
 
-    /** Runs of the example input per scenario. */
+    /** Runs of the example input per scenario, in process and over HTTP. */
     static final int EXAMPLE_RUNS = 5;
+    static final int HTTP_RUNS = 30;
 
     public StartupWarmup(ModelRegistry models, InvokeService invoke, AgroalDataSource dataSource,
-                         dev.aifunc.scenario.TemplateCatalog catalog, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+                         dev.aifunc.scenario.TemplateCatalog catalog, com.fasterxml.jackson.databind.ObjectMapper mapper,
+                         io.quarkus.vertx.http.HttpServer http, WarmupCredential credential) {
+        this.http = http;
+        this.credential = credential;
         this.catalog = catalog;
         this.mapper = mapper;
         this.models = models;
@@ -71,14 +80,23 @@ public class StartupWarmup implements HealthCheck {
             }
             Map<String, String> scenarios = scenarioTemplates();
             total = scenarios.size();
+            java.util.Set<String> warmedTemplates = new java.util.HashSet<>();
             for (Map.Entry<String, String> s : scenarios.entrySet()) {
                 String id = s.getKey();
+                // preparing reads the version with Hibernate, which needs a request context on this thread
+                io.quarkus.arc.ManagedContext request = io.quarkus.arc.Arc.container().requestContext();
+                request.activate();
                 try {
                     invoke.warm(id);
                     runExample(id, s.getValue());
                 } catch (RuntimeException e) {
                     LOG.warnf("Scenario '%s' could not be prepared after the start (%s); its first call will try",
                             id, e.getMessage());
+                } finally {
+                    request.terminate();
+                }
+                if (warmedTemplates.add(s.getValue())) {
+                    callExample(id, s.getValue()); // once per template: its scenarios share the code on the path
                 }
                 prepared++;
             }
@@ -108,6 +126,36 @@ public class StartupWarmup implements HealthCheck {
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             // an example the scenario's data cannot answer (an unknown item id): the preparation is what counts
+        }
+    }
+
+    /** The example over loopback HTTP, once the server listens; errors ignored (e.g. a host that is not loopback). */
+    private void callExample(String scenarioId, String templateId) throws InterruptedException {
+        com.fasterxml.jackson.databind.JsonNode example = catalog.get(templateId)
+                .map(dev.aifunc.scenario.Template::exampleInput).orElse(null);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (http.getPort() <= 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (example == null || http.getPort() <= 0) {
+            return;
+        }
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + http.getPort() + "/api/scenarios/"
+                                + java.net.URLEncoder.encode(scenarioId, java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("+", "%20") + "/invoke"))
+                .timeout(java.time.Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header(WarmupCredential.HEADER, credential.secret())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(example.toString())).build();
+        try {
+            for (int i = 0; i < HTTP_RUNS; i++) {
+                client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+            }
+        } catch (java.io.IOException e) {
+            LOG.debugf("Warm-up calls over loopback failed (%s); the first calls warm up instead", e.getMessage());
         }
     }
 

