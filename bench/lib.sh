@@ -14,7 +14,7 @@ start_service() {
   AIFUNC_EMBEDDED_DB_DATA_DIR="${BENCH_DATA_DIR:-$work/pg}" AIFUNC_EMBEDDED_DB_PORT=$((port + 1)) QUARKUS_HTTP_PORT=$port \
     java ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$work/service.log" 2>&1 &
   pid=$!
-  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+  trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
   started_ns=$(date +%s%N)
   until curl -sf "localhost:$port/q/health/ready" > /dev/null; do
     kill -0 $pid 2>/dev/null || { cat "$work/service.log"; exit 1; }
