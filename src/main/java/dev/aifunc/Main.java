@@ -47,11 +47,12 @@ public class Main {
             }, "embedded-postgres-start");
             starter.start();
             embedded = starting;
-            // On SIGTERM the JVM runs all shutdown hooks at once: wait (at most 30 s) until Quarkus has shut down,
-            // so its last writes (buffered usage records) still reach the database; close() is idempotent.
+            // On SIGTERM the JVM runs all shutdown hooks at once: wait (at most 90 s: requests in flight get up to
+            // quarkus.shutdown.timeout, then the usage flush) until Quarkus has shut down, so its last writes
+            // (buffered usage records) still reach the database; close() is idempotent.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    QUARKUS_STOPPED.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    QUARKUS_STOPPED.await(90, java.util.concurrent.TimeUnit.SECONDS);
                     starting.get(60, java.util.concurrent.TimeUnit.SECONDS).closeQuietly();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

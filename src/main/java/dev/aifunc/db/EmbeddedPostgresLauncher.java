@@ -57,6 +57,14 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100");
         if (port > 0) {
+            // zonky only checks that something answers on the port: another aifunc's server there would pass, and
+            // this service would run on that one's database
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                probe.getLocalPort(); // bound: the port is free
+            } catch (IOException e) {
+                throw new IOException("port " + port + " on 127.0.0.1 is already in use by another program", e);
+            }
             builder.setPort(port);
         }
         EmbeddedPostgres pg = builder.start();

@@ -40,6 +40,7 @@ public class StartupWarmup implements HealthCheck {
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
     private final io.quarkus.vertx.http.HttpServer http;
     private final WarmupCredential credential;
+    private final dev.aifunc.security.ApiKeys keys;
     private volatile boolean done;
     private volatile int prepared;
     private volatile int total = -1;
@@ -50,7 +51,9 @@ public class StartupWarmup implements HealthCheck {
 
     public StartupWarmup(ModelRegistry models, InvokeService invoke, AgroalDataSource dataSource,
                          dev.aifunc.scenario.TemplateCatalog catalog, com.fasterxml.jackson.databind.ObjectMapper mapper,
-                         io.quarkus.vertx.http.HttpServer http, WarmupCredential credential) {
+                         io.quarkus.vertx.http.HttpServer http, WarmupCredential credential,
+                         dev.aifunc.security.ApiKeys keys) {
+        this.keys = keys;
         this.http = http;
         this.credential = credential;
         this.catalog = catalog;
@@ -94,6 +97,9 @@ public class StartupWarmup implements HealthCheck {
                             id, e.getMessage());
                 } finally {
                     request.terminate();
+                }
+                if (warmedTemplates.isEmpty()) {
+                    warmKeyChecks();
                 }
                 if (warmedTemplates.add(s.getValue())) {
                     callExample(id, s.getValue()); // once per template: its scenarios share the code on the path
@@ -156,6 +162,27 @@ public class StartupWarmup implements HealthCheck {
             }
         } catch (java.io.IOException e) {
             LOG.debugf("Warm-up calls over loopback failed (%s); the first calls warm up instead", e.getMessage());
+        }
+    }
+
+    /**
+     * Runs the API-key check (hash, cache, database lookup) with made-up keys of the right shape, so a caller's first
+     * call with a key is not the one that loads that code; they are unknown, so they open nothing.
+     */
+    private void warmKeyChecks() {
+        io.quarkus.arc.ManagedContext request = io.quarkus.arc.Arc.container().requestContext();
+        request.activate();
+        try {
+            for (int i = 0; i < EXAMPLE_RUNS; i++) {
+                byte[] secret = new byte[32];
+                new java.security.SecureRandom().nextBytes(secret);
+                keys.authenticate("afk_00000000_" + java.util.Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(secret));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Warming up the key checks failed: %s", e.getMessage());
+        } finally {
+            request.terminate();
         }
     }
 

@@ -128,9 +128,32 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (databaseUnavailable(e)) {
+            LOG.warnf("PostgreSQL is unreachable on %s: %s", path(uri), e.getMessage());
+            return Response.fromResponse(response(new Problem("about:blank", "Service Unavailable", 503,
+                    "The database is unreachable; retry in a few seconds. Scenarios already prepared keep answering.",
+                    path(uri), null, null, null), null)).header("Retry-After", "5").build();
+        }
         LOG.error("Unexpected error on " + path(uri), e);
         return response(new Problem("about:blank", "Internal Server Error", 500,
                 "The service failed to handle this request; the error was logged.", path(uri), null, null, null), null);
+    }
+
+    /**
+     * Whether a failure comes from not reaching PostgreSQL (connection refused, pool timeout, SQLSTATE class 08),
+     * which is a 503 to retry, not a 500.
+     */
+    public static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException
+                    || t instanceof org.hibernate.exception.JDBCConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String leafPath(ConstraintViolation<?> v) {

@@ -224,6 +224,7 @@ public class ApiKeys {
             audit.record(actor, "key.revoke", null, null, row.id + " '" + row.name + "'");
         }
         cache.invalidateAll().await().indefinitely();
+        lastKnown.clear();
         return true;
     }
 
@@ -235,18 +236,36 @@ public class ApiKeys {
             return Optional.empty(); // not even shaped like a key: no database lookup
         }
         String hash = sha256(presented);
-        return cache.<String, Optional<Caller>>get(hash, h -> lookup(h)).await().indefinitely();
+        try {
+            return cache.<String, Optional<Caller>>get(hash, h -> lookup(h)).await().indefinitely();
+        } catch (RuntimeException e) {
+            // PostgreSQL away: a key this replica last saw valid keeps working (no one can revoke it meanwhile)
+            Caller known = lastKnown.get(hash);
+            if (known != null && dev.aifunc.problem.ProblemMappers.databaseUnavailable(e)) {
+                return Optional.of(known);
+            }
+            throw e;
+        }
     }
+
+    /** Keys this replica last found valid, by hash: used only while the database cannot be reached. */
+    private final java.util.Map<String, Caller> lastKnown = new java.util.concurrent.ConcurrentHashMap<>();
 
     Optional<Caller> lookup(String hash) {
         ApiKey row = ApiKey.find("secretSha256", hash).firstResult();
         if (row == null || row.revokedAt != null) {
+            lastKnown.remove(hash);
             return Optional.empty();
         }
         Set<String> scenarios = row.scenarios == null ? null
                 : Set.copyOf(Arrays.asList(row.scenarios.split(",")));
-        return Optional.of(new Caller("key:" + row.id, row.id, row.admin, scenarios, row.ratePerSecond, row.burst,
-                row.dailyQuota));
+        Caller caller = new Caller("key:" + row.id, row.id, row.admin, scenarios, row.ratePerSecond, row.burst,
+                row.dailyQuota);
+        if (lastKnown.size() >= 10_000) {
+            lastKnown.clear(); // bounded: many keys only cost a database read each after an outage begins
+        }
+        lastKnown.put(hash, caller);
+        return Optional.of(caller);
     }
 
     static KeyView view(ApiKey row) {
