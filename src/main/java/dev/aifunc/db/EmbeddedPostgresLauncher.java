@@ -73,11 +73,6 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
         return new EmbeddedPostgresLauncher(pg, dataDir);
     }
 
-    /** Starts the server with the port and data folder from system properties / environment (see class doc). */
-    public static EmbeddedPostgresLauncher startFromSettings() throws IOException {
-        return start(portFromSettings(), dataDirFromSettings());
-    }
-
     /**
      * The port from the settings; when it is 0, a free port picked now, so the JDBC URL is known before the server
      * has started.

@@ -83,26 +83,24 @@ public class StartupWarmup implements HealthCheck {
             }
             Map<String, String> scenarios = scenarioTemplates();
             total = scenarios.size();
+            if (!scenarios.isEmpty()) {
+                inRequestContext(this::warmKeyChecks);
+            }
             java.util.Set<String> warmedTemplates = new java.util.HashSet<>();
             for (Map.Entry<String, String> s : scenarios.entrySet()) {
                 String id = s.getKey();
-                // preparing reads the version with Hibernate, which needs a request context on this thread
-                io.quarkus.arc.ManagedContext request = io.quarkus.arc.Arc.container().requestContext();
-                request.activate();
+                byte[] example = example(s.getValue());
                 try {
-                    invoke.warm(id);
-                    runExample(id, s.getValue());
+                    inRequestContext(() -> {
+                        invoke.warm(id);
+                        runExample(id, example);
+                    });
                 } catch (RuntimeException e) {
                     LOG.warnf("Scenario '%s' could not be prepared after the start (%s); its first call will try",
                             id, e.getMessage());
-                } finally {
-                    request.terminate();
-                }
-                if (warmedTemplates.isEmpty()) {
-                    warmKeyChecks();
                 }
                 if (warmedTemplates.add(s.getValue())) {
-                    callExample(id, s.getValue()); // once per template: its scenarios share the code on the path
+                    callExample(id, example); // once per template: its scenarios share the code on the path
                 }
                 prepared++;
             }
@@ -118,17 +116,36 @@ public class StartupWarmup implements HealthCheck {
         }
     }
 
-    /** The template's example input through the scenario and its output to JSON, as a call would; errors ignored. */
-    private void runExample(String scenarioId, String templateId) {
+    /** Runs {@code work} in a CDI request context (preparing reads versions with Hibernate, which needs one). */
+    private static void inRequestContext(Runnable work) {
+        io.quarkus.arc.ManagedContext request = io.quarkus.arc.Arc.container().requestContext();
+        request.activate();
+        try {
+            work.run();
+        } finally {
+            request.terminate();
+        }
+    }
+
+    /** The template's example input as a JSON body, or null when the template has none. */
+    private byte[] example(String templateId) {
         com.fasterxml.jackson.databind.JsonNode example = catalog.get(templateId)
                 .map(dev.aifunc.scenario.Template::exampleInput).orElse(null);
+        try {
+            return example == null ? null : mapper.writeValueAsBytes(example);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** The example through the scenario and its output to JSON, as a call would; errors ignored. */
+    private void runExample(String scenarioId, byte[] example) {
         if (example == null) {
             return;
         }
         try {
-            byte[] body = mapper.writeValueAsBytes(example);
             for (int i = 0; i < EXAMPLE_RUNS; i++) {
-                mapper.writeValueAsBytes(invoke.invoke(scenarioId, body).output());
+                mapper.writeValueAsBytes(invoke.invoke(scenarioId, example).output());
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             // an example the scenario's data cannot answer (an unknown item id): the preparation is what counts
@@ -136,9 +153,7 @@ public class StartupWarmup implements HealthCheck {
     }
 
     /** The example over loopback HTTP, once the server listens; errors ignored (e.g. a host that is not loopback). */
-    private void callExample(String scenarioId, String templateId) throws InterruptedException {
-        com.fasterxml.jackson.databind.JsonNode example = catalog.get(templateId)
-                .map(dev.aifunc.scenario.Template::exampleInput).orElse(null);
+    private void callExample(String scenarioId, byte[] example) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (http.getPort() <= 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -155,7 +170,7 @@ public class StartupWarmup implements HealthCheck {
                                 .replace("+", "%20") + "/invoke"))
                 .timeout(java.time.Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header(WarmupCredential.HEADER, credential.secret())
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(example.toString())).build();
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(example)).build();
         try {
             for (int i = 0; i < HTTP_RUNS; i++) {
                 client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
@@ -170,8 +185,6 @@ public class StartupWarmup implements HealthCheck {
      * call with a key is not the one that loads that code; they are unknown, so they open nothing.
      */
     private void warmKeyChecks() {
-        io.quarkus.arc.ManagedContext request = io.quarkus.arc.Arc.container().requestContext();
-        request.activate();
         try {
             for (int i = 0; i < EXAMPLE_RUNS; i++) {
                 byte[] secret = new byte[32];
@@ -181,8 +194,6 @@ public class StartupWarmup implements HealthCheck {
             }
         } catch (RuntimeException e) {
             LOG.debugf("Warming up the key checks failed: %s", e.getMessage());
-        } finally {
-            request.terminate();
         }
     }
 

@@ -6,10 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,27 +77,10 @@ public class ScenarioHeads {
         if (heads.isEmpty()) {
             return java.util.List.of();
         }
-        Map<String, Head> stored = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.id, s.template, s.active_version, d.name, d.revision "
-                + "FROM scenario s LEFT JOIN dataset d ON d.scenario_id = s.id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String id = rs.getString(1);
-                Head h = stored.get(id);
-                if (h == null) {
-                    h = new Head(id, rs.getString(2), rs.getInt(3), new HashMap<>());
-                    stored.put(id, h);
-                }
-                if (rs.getString(4) != null) {
-                    h.revisions().put(rs.getString(4), rs.getLong(5));
-                }
-            }
-        }
+        Map<String, Head> stored = stored(c, null);
         java.util.List<String> dropped = new java.util.ArrayList<>();
         for (Head cached : heads.values()) {
-            Head now = stored.get(cached.id());
-            if (now == null || !Objects.equals(now.template(), cached.template())
-                    || now.activeVersion() != cached.activeVersion() || !now.revisions().equals(cached.revisions())) {
+            if (!cached.equals(stored.get(cached.id()))) {
                 evict(cached.id());
                 dropped.add(cached.id());
             }
@@ -108,26 +89,37 @@ public class ScenarioHeads {
     }
 
     private Optional<Head> read(String scenarioId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT s.template, s.active_version, d.name, d.revision "
-                     + "FROM scenario s LEFT JOIN dataset d ON d.scenario_id = s.id WHERE s.id = ?")) {
-            ps.setString(1, scenarioId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                String template = rs.getString(1);
-                int active = rs.getInt(2);
-                Map<String, Long> revisions = new HashMap<>();
-                do {
-                    if (rs.getString(3) != null) {
-                        revisions.put(rs.getString(3), rs.getLong(4));
-                    }
-                } while (rs.next());
-                return Optional.of(new Head(scenarioId, template, active, Collections.unmodifiableMap(revisions)));
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return Optional.ofNullable(stored(c, scenarioId).get(scenarioId));
         } catch (SQLException e) {
             throw new IllegalStateException("reading scenario '" + scenarioId + "' failed", e);
         }
+    }
+
+    /** The heads as stored: of every scenario, or of {@code onlyId} when it is not null (one query either way). */
+    private static Map<String, Head> stored(Connection c, String onlyId) throws SQLException {
+        String sql = "SELECT s.id, s.template, s.active_version, d.name, d.revision "
+                + "FROM scenario s LEFT JOIN dataset d ON d.scenario_id = s.id" + (onlyId == null ? "" : " WHERE s.id = ?");
+        Map<String, Head> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (onlyId != null) {
+                ps.setString(1, onlyId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    Head h = found.get(id);
+                    if (h == null) {
+                        h = new Head(id, rs.getString(2), rs.getInt(3), new HashMap<>());
+                        found.put(id, h);
+                    }
+                    if (rs.getString(4) != null) {
+                        h.revisions().put(rs.getString(4), rs.getLong(5));
+                    }
+                }
+            }
+        }
+        found.replaceAll((id, h) -> new Head(id, h.template(), h.activeVersion(), Map.copyOf(h.revisions())));
+        return found;
     }
 }

@@ -2,11 +2,11 @@ package dev.aifunc.it;
 
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.aifunc.support.OpeningHours;
 import dev.aifunc.support.PackagedService;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -21,10 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class TwoReplicasIT {
 
-    private static final Map<String, Object> V1 = Map.of("language", "en", "faq", List.of(
-            Map.of("question", "What are your opening hours?", "answer", "We are open 9 to 5.")));
-    private static final Map<String, Object> V2 = Map.of("language", "en", "faq", List.of(
-            Map.of("question", "What are your opening hours?", "answer", "We are open 8 to 8, every day.")));
+    private static final Map<String, Object> V1 = OpeningHours.V1;
+    private static final Map<String, Object> V2 = OpeningHours.V2;
 
     @Test
     void aChangeThroughOneReplicaIsServedByTheOtherWithinASecond() throws Exception {
@@ -32,20 +30,14 @@ class TwoReplicasIT {
         int portA = PackagedService.freePort();
         int portB = PackagedService.freePort();
         int dbPort = PackagedService.freePort();
-        Process a = PackagedService.start(portA, Map.of("AIFUNC_EMBEDDED_DB_DATA_DIR", data.resolve("postgres").toString(),
-                "AIFUNC_EMBEDDED_DB_PORT", String.valueOf(dbPort)));
+        Process a = PackagedService.start(portA, withEmbeddedDatabase(data, dbPort));
         Process b = null;
         try {
             PackagedService.awaitReady(portA, a);
-            b = PackagedService.start(portB, Map.of(
-                    "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres",
-                    "QUARKUS_DATASOURCE_USERNAME", "postgres", "QUARKUS_DATASOURCE_PASSWORD", "postgres"));
+            b = PackagedService.start(portB, pointedAt(dbPort));
             PackagedService.awaitReady(portB, b);
 
-            PackagedService.api(portA).contentType("application/json")
-                    .body(Map.of("id", "hours", "template", "faq-matching", "name", "Opening hours", "config", V1))
-                    .post("/api/scenarios").then().statusCode(201);
-            seen(portB, "created on A", r -> "We are open 9 to 5.".equals(answer(r)), 5_000);
+            createOnAndSeeOn(portA, portB);
 
             PackagedService.api(portA).contentType("application/json")
                     .body(Map.of("name", "Opening hours", "config", V2))
@@ -79,20 +71,14 @@ class TwoReplicasIT {
         int portA = PackagedService.freePort();
         int portB = PackagedService.freePort();
         int dbPort = PackagedService.freePort();
-        Map<String, String> envA = Map.of("AIFUNC_EMBEDDED_DB_DATA_DIR", data.resolve("postgres").toString(),
-                "AIFUNC_EMBEDDED_DB_PORT", String.valueOf(dbPort));
+        Map<String, String> envA = withEmbeddedDatabase(data, dbPort);
         Process a = PackagedService.start(portA, envA);
         Process b = null;
         try {
             PackagedService.awaitReady(portA, a);
-            b = PackagedService.start(portB, Map.of(
-                    "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres",
-                    "QUARKUS_DATASOURCE_USERNAME", "postgres", "QUARKUS_DATASOURCE_PASSWORD", "postgres"));
+            b = PackagedService.start(portB, pointedAt(dbPort));
             PackagedService.awaitReady(portB, b);
-            PackagedService.api(portA).contentType("application/json")
-                    .body(Map.of("id", "hours", "template", "faq-matching", "name", "Opening hours", "config", V1))
-                    .post("/api/scenarios").then().statusCode(201);
-            seen(portB, "created on A", r -> "We are open 9 to 5.".equals(answer(r)), 5_000);
+            createOnAndSeeOn(portA, portB);
 
             // A stops, and its embedded PostgreSQL with it
             PackagedService.stop(a);
@@ -131,6 +117,26 @@ class TwoReplicasIT {
                 PackagedService.stop(a);
             }
         }
+    }
+
+    /** The environment of replica A: its own embedded PostgreSQL in {@code data}, listening on {@code dbPort}. */
+    private static Map<String, String> withEmbeddedDatabase(Path data, int dbPort) {
+        return Map.of("AIFUNC_EMBEDDED_DB_DATA_DIR", data.resolve("postgres").toString(),
+                "AIFUNC_EMBEDDED_DB_PORT", String.valueOf(dbPort));
+    }
+
+    /** The environment of replica B: A's PostgreSQL on {@code dbPort}, as a replica on Kubernetes is configured. */
+    private static Map<String, String> pointedAt(int dbPort) {
+        return Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres",
+                "QUARKUS_DATASOURCE_USERNAME", "postgres", "QUARKUS_DATASOURCE_PASSWORD", "postgres");
+    }
+
+    /** Creates scenario {@code hours} (version 1) through one replica and waits until the other serves it. */
+    private static void createOnAndSeeOn(int portA, int portB) throws InterruptedException {
+        PackagedService.api(portA).contentType("application/json")
+                .body(Map.of("id", "hours", "template", "faq-matching", "name", "Opening hours", "config", V1))
+                .post("/api/scenarios").then().statusCode(201);
+        seen(portB, "created on A", r -> OpeningHours.ANSWER_V1.equals(answer(r)), 5_000);
     }
 
     private static String answer(Response r) {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.aifunc.support.Api;
 import io.agroal.api.AgroalDataSource;
+import dev.aifunc.support.OpeningHours;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,10 +26,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ChangeFeedTest {
 
-    private static final Map<String, Object> V1 = Map.of("language", "en", "faq", List.of(
-            Map.of("question", "What are your opening hours?", "answer", "We are open 9 to 5.")));
-    private static final Map<String, Object> V2 = Map.of("language", "en", "faq", List.of(
-            Map.of("question", "What are your opening hours?", "answer", "We are open 8 to 8, every day.")));
+    private static final Map<String, Object> V1 = OpeningHours.V1;
+    private static final Map<String, Object> V2 = OpeningHours.V2;
 
     @Inject
     AgroalDataSource db;

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.aifunc.support.Api;
+import dev.aifunc.support.OpeningHours;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.List;
@@ -17,10 +18,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ScenarioVersionsTest {
 
-    private static final Map<String, Object> V1 = Map.of("language", "en", "faq", List.of(
-            Map.of("question", "What are your opening hours?", "answer", "We are open 9 to 5.")));
-    private static final Map<String, Object> V2 = Map.of("language", "en", "faq", List.of(
-            Map.of("question", "What are your opening hours?", "answer", "We are open 8 to 8, every day.")));
+    private static final Map<String, Object> V1 = OpeningHours.V1;
+    private static final Map<String, Object> V2 = OpeningHours.V2;
 
     @BeforeEach
     void ready() {
