@@ -28,7 +28,8 @@ public class Main {
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
             // The server starts while Quarkus boots: loading classes and building the ORM metadata take seconds and
-            // need no database. Flyway's first connection comes later; should it come first, it retries each second.
+            // need no database. Flyway waits for it before its first connection (db.AwaitEmbeddedDatabase); the
+            // retries are a second guard.
             if (System.getProperty("quarkus.flyway.connect-retries") == null) {
                 System.setProperty("quarkus.flyway.connect-retries", "60");
             }
@@ -45,6 +46,7 @@ public class Main {
                     Runtime.getRuntime().halt(1);
                 }
             }, "embedded-postgres-start");
+            EmbeddedPostgresLauncher.starting(starting);
             starter.start();
             embedded = starting;
             // On SIGTERM the JVM runs all shutdown hooks at once: wait (at most 90 s: requests in flight get up to

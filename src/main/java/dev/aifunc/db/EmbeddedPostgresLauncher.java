@@ -77,6 +77,32 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
      * The port from the settings; when it is 0, a free port picked now, so the JDBC URL is known before the server
      * has started.
      */
+    /** The embedded server {@code Main} is starting in the background, if it starts one (null otherwise). */
+    private static volatile java.util.concurrent.CompletableFuture<EmbeddedPostgresLauncher> starting;
+
+    /** Records the start in the background, so {@link #awaitStarting} can wait for it. */
+    public static void starting(java.util.concurrent.CompletableFuture<EmbeddedPostgresLauncher> future) {
+        starting = future;
+    }
+
+    /**
+     * Waits (at most 60 s) for the embedded server that {@code Main} starts in the background, if any; returns at
+     * once when there is none or it failed (the failure halts the process on its own thread).
+     */
+    public static void awaitStarting() {
+        java.util.concurrent.CompletableFuture<EmbeddedPostgresLauncher> future = starting;
+        if (future == null) {
+            return;
+        }
+        try {
+            future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Flyway's own connect retries report what is wrong
+        }
+    }
+
     public static int portFromSettings() throws IOException {
         int port = Integer.parseInt(setting("aifunc.embedded-db.port", "AIFUNC_EMBEDDED_DB_PORT",
                 String.valueOf(DEFAULT_PORT)));
