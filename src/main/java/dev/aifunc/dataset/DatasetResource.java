@@ -76,15 +76,13 @@ public class DatasetResource {
     }
 
     private static DatasetService.Format format(String contentType) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
-        if (type.equals("text/csv")) {
-            return DatasetService.Format.CSV;
+        DatasetService.Format format = DatasetService.formatOf(contentType);
+        if (format == null) {
+            String type = contentType == null ? "" : contentType.split(";")[0].strip();
+            throw new ProblemException(415, "Unsupported Media Type",
+                    "Upload datasets as text/csv (with a header row) or application/x-ndjson (JSON Lines); got "
+                            + (type.isEmpty() ? "no Content-Type" : type) + ".", "Content-Type", null, null, null);
         }
-        if (DatasetService.isJsonLines(type)) {
-            return DatasetService.Format.JSON_LINES;
-        }
-        throw new ProblemException(415, "Unsupported Media Type",
-                "Upload datasets as text/csv (with a header row) or application/x-ndjson (JSON Lines); got "
-                        + (type.isEmpty() ? "no Content-Type" : type) + ".", "Content-Type", null, null, null);
+        return format;
     }
 }

@@ -189,8 +189,32 @@ public class DatasetService {
 
     private List<JsonNode> parse(String scenarioId, String name, Format format, InputStream body,
                                  java.util.function.Function<JsonNode, String> rowCheck) {
-        List<String> required = DatasetKind.requiredColumns(name);
-        String unique = DatasetKind.uniqueColumn(name);
+        return readRows("Dataset '" + name + "'", "stored", format, body, DatasetKind.requiredColumns(name),
+                DatasetKind.uniqueColumn(name), config.maxRows(), config.maxCellChars(), rowCheck,
+                n -> progress.update(scenarioId, name, "reading", n, 0));
+    }
+
+    /** The upload format of a {@code Content-Type} ({@code text/csv} or JSON Lines), or null for any other. */
+    public static Format formatOf(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT).split(";")[0].strip();
+        return type.equals("text/csv") ? Format.CSV : isJsonLines(type) ? Format.JSON_LINES : null;
+    }
+
+    /**
+     * Reads CSV (header row) or JSON Lines rows, checking each: required columns present and not empty, text cells
+     * at most {@code maxCellChars} long, {@code unique} (when not null) not repeated, then
+     * {@code rowCheck}. Errors name the file line.
+     *
+     * @param subject  what is read, for messages ("Dataset 'faq'")
+     * @param verb     what did not happen on errors ("stored")
+     * @param rowsRead told every 1000 rows how many were read
+     * @throws ProblemException 422 with every row error (up to {@code max-reported-errors}) and their lines, or for
+     *                          no rows; 413 over {@code maxRows}
+     */
+    public List<JsonNode> readRows(String subject, String verb, Format format, InputStream body, List<String> required,
+                                   String unique, int maxRows, int maxCellChars,
+                                   java.util.function.Function<JsonNode, String> rowCheck,
+                                   java.util.function.IntConsumer rowsRead) {
         Map<String, Long> firstLine = new java.util.HashMap<>();
         List<Problem.FieldError> errors = new ArrayList<>();
         List<JsonNode> rows = new ArrayList<>();
@@ -220,11 +244,11 @@ public class DatasetService {
                     bad++;
                     break; // the stream position is unreliable after a syntax error
                 }
-                if (rows.size() >= config.maxRows()) {
-                    throw ProblemException.tooLarge("Dataset '" + name + "' has more than " + config.maxRows()
-                            + " rows.", "rows", config.maxRows() + " rows");
+                if (rows.size() >= maxRows) {
+                    throw ProblemException.tooLarge(subject + " has more than " + maxRows + " rows.", "rows",
+                            maxRows + " rows");
                 }
-                String problem = check(row, required);
+                String problem = check(row, required, maxCellChars);
                 if (problem == null && unique != null) {
                     Long earlier = firstLine.putIfAbsent(row.get(unique).asText(), line);
                     if (earlier != null) {
@@ -243,7 +267,7 @@ public class DatasetService {
                 }
                 rows.add(row);
                 if (rows.size() % 1000 == 0) {
-                    progress.update(scenarioId, name, "reading", rows.size() + bad, 0);
+                    rowsRead.accept(rows.size() + bad);
                 }
             }
         } catch (IOException e) {
@@ -251,12 +275,12 @@ public class DatasetService {
             bad++;
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("Dataset '" + name + "' was not stored: " + bad
+            throw ProblemException.unprocessable(subject + " was not " + verb + ": " + bad
                     + " row(s) have errors (first on line " + errors.get(0).line() + ": " + errors.get(0).message()
                     + "). Nothing was changed.", errors);
         }
         if (rows.isEmpty()) {
-            throw ProblemException.unprocessable("Dataset '" + name + "' has no rows.", "rows", null);
+            throw ProblemException.unprocessable(subject + " has no rows.", "rows", null);
         }
         return rows;
     }
@@ -274,7 +298,7 @@ public class DatasetService {
         return line > 0 ? line + offset : null;
     }
 
-    private String check(JsonNode row, List<String> required) {
+    private static String check(JsonNode row, List<String> required, int maxCellChars) {
         if (row == null || !row.isObject()) {
             return "each row must be an object with named columns";
         }
@@ -286,8 +310,8 @@ public class DatasetService {
         }
         for (var it = row.properties().iterator(); it.hasNext(); ) {
             var cell = it.next();
-            if (cell.getValue().isTextual() && cell.getValue().asText().length() > config.maxCellChars()) {
-                return "column '" + cell.getKey() + "' is longer than " + config.maxCellChars() + " characters";
+            if (cell.getValue().isTextual() && cell.getValue().asText().length() > maxCellChars) {
+                return "column '" + cell.getKey() + "' is longer than " + maxCellChars + " characters";
             }
         }
         return null;

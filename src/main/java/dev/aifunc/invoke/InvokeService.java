@@ -40,6 +40,9 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
     private final ImageDecoder images;
     private final ImagesConfig imageLimits;
 
+    @jakarta.inject.Inject
+    dev.aifunc.evaluation.ShadowTraffic shadow;
+
     public InvokeService(ScenarioRuntimes runtimes, ObjectMapper mapper, InvokeConfig config, ImageDecoder images,
                          ImagesConfig imageLimits) {
         this.runtimes = runtimes;
@@ -76,8 +79,10 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
             byte[] image = base64Image(fields.remove("image"), "image");
             return runImage(runtime, fields, image, t0);
         }
+        long task0 = System.nanoTime();
         Object output = dev.aifunc.model.BatchingOptions.with(runtime.snapshot().config(),
                 () -> runtime.task().invoke(runtime.state(), input));
+        shadow.offer(runtime, input, null, output, (System.nanoTime() - task0) / 1e6);
         return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6,
                 dev.aifunc.model.InferenceTime.millis());
     }
@@ -122,7 +127,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
      * boolean into JSON numbers and booleans ({@code topK=5} → 5). A value that does not parse stays a string, so the
      * schema check names the field.
      */
-    static void coerce(com.fasterxml.jackson.databind.node.ObjectNode fields, JsonNode inputSchema) {
+    public static void coerce(com.fasterxml.jackson.databind.node.ObjectNode fields, JsonNode inputSchema) {
         JsonNode properties = inputSchema == null ? null : inputSchema.get("properties");
         if (properties == null) {
             return;
@@ -162,13 +167,19 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
 
     private Result runImage(ScenarioRuntimes.Runtime runtime, JsonNode fields, byte[] bytes, long t0) {
         dev.aifunc.task.DecodedImage image = images.decode(bytes, "image");
+        long task0 = System.nanoTime();
         Object output = runtime.task().invokeImage(runtime.state(), fields, image);
+        shadow.offer(runtime, fields, image, output, (System.nanoTime() - task0) / 1e6);
         return new Result(output, runtime.snapshot().version(), modelOf(output), (System.nanoTime() - t0) / 1e6,
                 dev.aifunc.model.InferenceTime.millis());
     }
 
-    /** The bytes of a base64 string or a {@code data:image/...;base64,} URL. */
-    private static byte[] base64Image(JsonNode node, String field) {
+    /**
+     * The bytes of a base64 string or a {@code data:image/...;base64,} URL.
+     *
+     * @throws ProblemException 422 naming {@code field} when it is neither
+     */
+    public static byte[] base64Image(JsonNode node, String field) {
         String text = node == null ? "" : node.asText("");
         int comma = text.indexOf(',');
         if (text.startsWith("data:") && comma > 0) {
@@ -238,8 +249,10 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
                     com.fasterxml.jackson.databind.node.ObjectNode fields =
                             ((com.fasterxml.jackson.databind.node.ObjectNode) validInputs.get(j)).deepCopy();
                     byte[] bytes = base64Image(fields.remove("image"), "inputs[" + valid.get(j) + "].image");
-                    outputs[valid.get(j)] = runtime.task().invokeImage(runtime.state(), fields,
-                            images.decode(bytes, "inputs[" + valid.get(j) + "].image"));
+                    dev.aifunc.task.DecodedImage image = images.decode(bytes, "inputs[" + valid.get(j) + "].image");
+                    long task0 = System.nanoTime();
+                    outputs[valid.get(j)] = runtime.task().invokeImage(runtime.state(), fields, image);
+                    shadow.offer(runtime, fields, image, outputs[valid.get(j)], (System.nanoTime() - task0) / 1e6);
                 } catch (ProblemException itemFailure) {
                     if (itemFailure.status() == 503) {
                         throw itemFailure;
@@ -251,9 +264,12 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
                 dev.aifunc.model.InferenceTime.millis());
         }
         try {
+            long task0 = System.nanoTime();
             List<Object> results = runtime.task().invokeAll(runtime.state(), validInputs);
+            double perItem = (System.nanoTime() - task0) / 1e6 / Math.max(1, validInputs.size());
             for (int j = 0; j < valid.size(); j++) {
                 outputs[valid.get(j)] = results.get(j);
+                shadow.offer(runtime, validInputs.get(j), null, results.get(j), perItem);
             }
         } catch (ProblemException batchFailure) {
             if (batchFailure.status() == 503) {

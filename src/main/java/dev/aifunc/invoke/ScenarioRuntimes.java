@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves the active version of a scenario and keeps its prepared task state (embedded examples, FAQ index) in
- * memory, keyed by version and dataset revisions, so it is built once and rebuilt only after a change. A call on a
+ * memory, keyed by version and dataset revisions, so it is built once and rebuilt only after a change. The states
+ * of the active version and of a shadow candidate are kept; another version is built for its caller only. A call on a
  * prepared scenario reads nothing from the database: the active version and revisions come from
  * {@link ScenarioHeads}, which {@link ScenarioChanges} keeps current across replicas.
  */
@@ -93,9 +94,14 @@ public class ScenarioRuntimes {
                 ScenarioSnapshot snapshot = snapshot(s, number, revisions);
                 Task<Object> task = (Task<Object>) tasks.find(snapshot.template().task()).orElseThrow();
                 current = new Runtime(snapshot, task, task.prepare(snapshot));
-                // drop states of older versions / dataset revisions of this scenario
-                prepared.keySet().removeIf(k -> k.startsWith(scenarioId + "@"));
-                prepared.put(key, current);
+                if (kept(s, number)) {
+                    // drop states of other versions and older dataset revisions, but keep the active version's and
+                    // the shadow candidate's: both answer every call while shadow mode is on
+                    prepared.keySet().removeIf(k -> k.startsWith(scenarioId + "@")
+                            && (k.startsWith(scenarioId + "@" + number + "#") || !kept(s, versionOf(k))));
+                    prepared.put(key, current);
+                }
+                // any other version (an evaluation of an old one) is built for its caller and not kept
             }
         } finally {
             lock.unlock();
@@ -120,6 +126,19 @@ public class ScenarioRuntimes {
             prepared.keySet().removeIf(k -> k.startsWith(id + "@"));
             locks.remove(id);
         }
+    }
+
+    /** The version the shadow candidate of a scenario has (from memory), or null when shadow mode is off. */
+    public Integer shadowVersion(String scenarioId) {
+        return heads.get(scenarioId).map(ScenarioHeads.Head::shadowVersion).orElse(null);
+    }
+
+    private static boolean kept(ScenarioHeads.Head s, int version) {
+        return version == s.activeVersion() || Integer.valueOf(version).equals(s.shadowVersion());
+    }
+
+    private static int versionOf(String key) {
+        return Integer.parseInt(key.substring(key.indexOf('@') + 1, key.indexOf('#'))); // "id@version#{revisions}"
     }
 
     private ScenarioHeads.Head head(String scenarioId) {

@@ -69,6 +69,11 @@ public class StartupWarmup implements HealthCheck {
         t.start();
     }
 
+    /** True once every saved scenario has been prepared and warmed up after the start (or that failed). */
+    public boolean finished() {
+        return done;
+    }
+
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("scenarios").status(done)

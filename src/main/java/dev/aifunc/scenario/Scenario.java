@@ -43,6 +43,14 @@ public class Scenario extends PanacheEntityBase {
     @Column(name = "operation_id")
     public String operationId;
 
+    /** Shadow mode: the candidate version that answers live calls in the background, or null. */
+    @Column(name = "shadow_version")
+    public Integer shadowVersion;
+
+    /** When shadow mode started for {@link #shadowVersion}. */
+    @Column(name = "shadow_since")
+    public Instant shadowSince;
+
     @Version
     @Column(name = "lock_version")
     public int lockVersion;

@@ -25,9 +25,10 @@ public class ScenarioHeads {
     /**
      * A scenario's head.
      *
-     * @param revisions dataset name → revision (uploaded models count as the dataset {@code model})
+     * @param shadowVersion the candidate version that answers live calls in the background (shadow mode), or null
+     * @param revisions     dataset name → revision (uploaded models count as the dataset {@code model})
      */
-    public record Head(String id, String template, int activeVersion, Map<String, Long> revisions) {
+    public record Head(String id, String template, int activeVersion, Integer shadowVersion, Map<String, Long> revisions) {
     }
 
     private final AgroalDataSource dataSource;
@@ -98,7 +99,7 @@ public class ScenarioHeads {
 
     /** The heads as stored: of every scenario, or of {@code onlyId} when it is not null (one query either way). */
     private static Map<String, Head> stored(Connection c, String onlyId) throws SQLException {
-        String sql = "SELECT s.id, s.template, s.active_version, d.name, d.revision "
+        String sql = "SELECT s.id, s.template, s.active_version, s.shadow_version, d.name, d.revision "
                 + "FROM scenario s LEFT JOIN dataset d ON d.scenario_id = s.id" + (onlyId == null ? "" : " WHERE s.id = ?");
         Map<String, Head> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -110,16 +111,17 @@ public class ScenarioHeads {
                     String id = rs.getString(1);
                     Head h = found.get(id);
                     if (h == null) {
-                        h = new Head(id, rs.getString(2), rs.getInt(3), new HashMap<>());
+                        h = new Head(id, rs.getString(2), rs.getInt(3), (Integer) rs.getObject(4), new HashMap<>());
                         found.put(id, h);
                     }
-                    if (rs.getString(4) != null) {
-                        h.revisions().put(rs.getString(4), rs.getLong(5));
+                    if (rs.getString(5) != null) {
+                        h.revisions().put(rs.getString(5), rs.getLong(6));
                     }
                 }
             }
         }
-        found.replaceAll((id, h) -> new Head(id, h.template(), h.activeVersion(), Map.copyOf(h.revisions())));
+        found.replaceAll((id, h) -> new Head(id, h.template(), h.activeVersion(), h.shadowVersion(),
+                Map.copyOf(h.revisions())));
         return found;
     }
 }

@@ -166,7 +166,8 @@ public class ScenarioService {
     }
 
     /**
-     * Makes an existing version the active one (rollback or roll forward).
+     * Makes an existing version the active one (rollback or roll forward). Activating the shadow candidate ends
+     * shadow mode.
      *
      * @throws ProblemException 404 for an unknown scenario or version, 412 on a stale ETag
      */
@@ -182,6 +183,9 @@ public class ScenarioService {
                     + " -> " + version);
             s.activeVersion = version;
             s.updatedAt = Instant.now();
+            if (Integer.valueOf(version).equals(s.shadowVersion)) {
+                s.shadowVersion = null; // the candidate is promoted: nothing is left to compare it with
+            }
             Scenario.flush();
             changes.changed(id);
         }
