@@ -53,6 +53,7 @@ public class ShadowTraffic {
             });
 
     @jakarta.inject.Inject
+    @org.eclipse.microprofile.health.Readiness
     dev.aifunc.invoke.StartupWarmup warmup;
 
     public ShadowTraffic(ScenarioRuntimes runtimes, Scorers scorers, AgroalDataSource dataSource, ObjectMapper mapper,
