@@ -304,7 +304,7 @@ public class DatasetService {
         }
         for (String column : required) {
             JsonNode cell = row.get(column);
-            if (cell == null || cell.isNull() || cell.asText().isBlank()) {
+            if (cell == null || cell.isNull() || (cell.isValueNode() ? cell.asText().isBlank() : cell.isEmpty())) {
                 return "column '" + column + "' is missing or empty";
             }
         }

@@ -113,6 +113,52 @@ class RecommendationTest {
         given().get("/api/scenarios/big-catalogue/datasets/items").then().statusCode(200).body("rows", equalTo(3000));
     }
 
+    @Test
+    void evaluatedOnHeldOutFilmsWithRecallAndNdcgAtK() throws Exception {
+        Api.awaitReady();
+        Api.recreate("for-you-eval", "personalized-recommendations", Map.of());
+        given().contentType("text/csv").body(FILMS).put("/api/scenarios/for-you-eval/datasets/items").then().statusCode(200);
+        List<Map<String, Object>> log = viewingLog();
+        given().contentType("application/json").body(Map.of("events", log)).post("/api/scenarios/for-you-eval/events")
+                .then().statusCode(200);
+        // expected per fan: the films of their genre they have not watched yet (3 of 8)
+        Map<String, java.util.Set<String>> watched = new HashMap<>();
+        log.forEach(e -> watched.computeIfAbsent((String) e.get("userId"), u -> new java.util.HashSet<>()).add((String) e.get("itemId")));
+        StringBuilder lines = new StringBuilder();
+        int users = 0;
+        for (Map.Entry<String, java.util.Set<String>> w : watched.entrySet()) {
+            String genre = w.getKey().startsWith("scifi") ? "Sci-Fi" : w.getKey().startsWith("romance") ? "Romance" : "Animation";
+            List<String> unseen = GENRE.entrySet().stream().filter(g -> g.getValue().equals(genre) && !w.getValue().contains(g.getKey()))
+                    .map(Map.Entry::getKey).sorted().toList();
+            lines.append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                    Map.of("userId", w.getKey(), "items", unseen))).append('\n');
+            users++;
+        }
+        // the model is built from the events in the background: wait until a call is personalized
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && !"personalized".equals(Api.invoke("for-you-eval",
+                Map.of("userId", "scifi-fan-0")).then().extract().path("strategy"))) {
+            Thread.sleep(200);
+        }
+        JsonPath e = given().contentType("application/x-ndjson").header("Prefer", "wait=60")
+                .body(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/scenarios/for-you-eval/evaluate?k=5").then().statusCode(201).body("status", equalTo("done"))
+                .extract().jsonPath();
+        System.out.println("evaluate personalized-recommendations at k=5: " + e.getMap("metrics"));
+        assertEquals(users, e.getInt("rows"));
+        assertEquals(5, e.getInt("k"));
+        assertEquals("ndcgAtK", e.getString("headline"));
+        // a fan's unseen films of the genre are what a good recommender ranks first
+        assertTrue(e.getDouble("metrics.recallAtK") >= 0.6, "recall@5 " + e.getDouble("metrics.recallAtK"));
+        assertTrue(e.getDouble("metrics.ndcgAtK") >= 0.5 && e.getDouble("metrics.ndcgAtK") <= 1.0,
+                "NDCG@5 " + e.getDouble("metrics.ndcgAtK"));
+        // the cut-off matters: at k=1 at most one of three expected films can be found
+        JsonPath one = given().contentType("application/x-ndjson").header("Prefer", "wait=60")
+                .post("/api/scenarios/for-you-eval/evaluate?k=1&sameDataAs=" + e.getLong("id")).then().statusCode(201)
+                .extract().jsonPath();
+        assertTrue(one.getDouble("metrics.recallAtK") <= 1 / 3.0 + 1e-6, "recall@1 " + one.getDouble("metrics.recallAtK"));
+    }
+
     /** Ten fans per genre, each watching five of its eight films; everybody also watched "orbit-9" (the hit). */
     static List<Map<String, Object>> viewingLog() {
         List<Map<String, Object>> events = new ArrayList<>();
