@@ -193,8 +193,8 @@ public class ShadowService {
                     calls = rs.getLong(1);
                     agreed = rs.getLong(2);
                     failures = rs.getLong(3);
-                    active = new Latency(round(rs.getObject(4)), round(rs.getObject(5)));
-                    cand = new Latency(round(rs.getObject(6)), round(rs.getObject(7)));
+                    active = new Latency(millis(rs.getObject(4)), millis(rs.getObject(5)));
+                    cand = new Latency(millis(rs.getObject(6)), millis(rs.getObject(7)));
                 }
             }
             List<Minute> minutes = new ArrayList<>();
@@ -234,6 +234,10 @@ public class ShadowService {
         if (candidate != null) {
             ps.setInt(3, candidate);
         }
+    }
+
+    private static Double millis(Object value) {
+        return value == null ? null : Math.round(((Number) value).doubleValue() * 10) / 10.0;
     }
 
     private static Double round(Object value) {
