@@ -18,4 +18,12 @@ public interface InvokeConfig {
     /** Most inputs in one invoke-batch call (422 above). */
     @WithDefault("256")
     int maxBatchSize();
+
+    /**
+     * Most invoke and invoke-batch calls in progress on this replica at once; one more is refused at once with 503
+     * and {@code Retry-After: 1} (see {@link InFlightLimit}). 128 keeps a queued call's wait well under a second
+     * for one-sentence text scenarios on 2 cores (about 300 calls/s).
+     */
+    @WithDefault("128")
+    int maxInFlight();
 }

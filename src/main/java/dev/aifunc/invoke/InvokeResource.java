@@ -165,10 +165,12 @@ public class InvokeResource {
                 limiter.consume(caller, context, n);
             }
         });
-        return Response.ok(Map.of("outputs", result.outputs()), MediaType.APPLICATION_JSON_TYPE)
+        Response.ResponseBuilder builder = Response.ok(Map.of("outputs", result.outputs()), MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Scenario-Version", result.version())
-                .header("Server-Timing", timing(result.millis(), result.modelMillis()))
-                .build();
+                .header("Server-Timing", timing(result.millis(), result.modelMillis()));
+        result.outputs().stream().filter(o -> o instanceof dev.aifunc.task.ModelOutput).findFirst()
+                .ifPresent(o -> builder.header("X-Model", ((dev.aifunc.task.ModelOutput) o).model()));
+        return builder.build();
     }
 
     /** {@code Server-Timing}: time in the service and, of it, waiting for the model (ms). */

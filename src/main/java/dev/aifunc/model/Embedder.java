@@ -39,16 +39,19 @@ public final class Embedder implements AutoCloseable {
         return pack;
     }
 
-    /** Texts per model call when a large batch is split: keeps padding waste low and lets predictors share it. */
+    /** Texts per model call when a large batch is split and batching is off: keeps padding waste low. */
     static final int CHUNK = 16;
 
     /**
-     * Embeds texts. Up to {@value #CHUNK} texts go to the model in one call; more are sorted by length (so each call
-     * pads little), cut into chunks of {@value #CHUNK}, and the chunks run in parallel on the predictor pool.
+     * Embeds texts. With dynamic batching on (the default) every text goes through the model's queue, sorted by
+     * length so that neighbours pad little, and joins whatever batch forms ({@link EmbeddingBatcher}); requests are
+     * served in arrival order. With batching off, up to {@value #CHUNK} texts go to the model in one call and more
+     * run as consecutive chunks of {@value #CHUNK}.
      *
      * @param texts 1..n texts; each is truncated to {@link ModelPack#maxTokens()} tokens
      * @return unit-length embeddings {@code float[texts.size()][pack.dimensions()]}, in input order
-     * @throws ProblemException 503 when no predictor frees up within the acquire timeout
+     * @throws ProblemException 503 with {@code Retry-After} when the model's queue has no room for the texts, or no
+     *                          result (or predictor) comes within the acquire timeout
      * @throws IllegalStateException when inference itself fails
      */
     public float[][] embed(List<String> texts) {
@@ -61,34 +64,45 @@ public final class Embedder implements AutoCloseable {
     }
 
     private float[][] embedTimed(List<String> texts) {
-        if (texts.size() == 1 && batcher != null) {
-            // one text: joins whatever other single texts wait for this model (dynamic batching), with the calling
-            // scenario's settings where it has its own
+        if (batcher != null) {
+            // the calling scenario's own batching settings, where it has them
             BatchingOptions own = BatchingOptions.current();
             int maxBatch = own != null && own.maxBatchSize() != null ? own.maxBatchSize() : batching.maxBatchSize();
             long maxWait = own != null && own.maxWaitMs() != null ? own.maxWaitMs() : batching.maxWaitMs();
-            return new float[][] {batcher.embed(texts.get(0), maxBatch, maxWait)};
+            if (texts.size() == 1) {
+                return new float[][] {batcher.embed(texts.get(0), maxBatch, maxWait)};
+            }
+            Integer[] order = byLength(texts);
+            float[][] sorted = batcher.embedAll(java.util.Arrays.stream(order).map(texts::get).toList(), maxBatch, maxWait);
+            float[][] result = new float[texts.size()][];
+            for (int i = 0; i < order.length; i++) {
+                result[order[i]] = sorted[i];
+            }
+            return result;
         }
         if (texts.size() <= CHUNK) {
             return embedChunk(texts);
         }
+        Integer[] order = byLength(texts);
+        float[][] result = new float[texts.size()][];
+        for (int start = 0; start < order.length; start += CHUNK) {
+            List<Integer> chunk = java.util.Arrays.asList(order).subList(start, Math.min(order.length, start + CHUNK));
+            float[][] vectors = embedChunk(chunk.stream().map(texts::get).toList());
+            for (int j = 0; j < chunk.size(); j++) {
+                result[chunk.get(j)] = vectors[j];
+            }
+        }
+        return result;
+    }
+
+    /** Indexes of the texts, shortest first. */
+    private static Integer[] byLength(List<String> texts) {
         Integer[] order = new Integer[texts.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> texts.get(i).length()));
-        List<List<Integer>> chunks = new java.util.ArrayList<>();
-        for (int start = 0; start < order.length; start += CHUNK) {
-            chunks.add(java.util.Arrays.asList(order).subList(start, Math.min(order.length, start + CHUNK)));
-        }
-        float[][] result = new float[texts.size()][];
-        chunks.parallelStream().forEach(chunk -> {
-            float[][] vectors = embedChunk(chunk.stream().map(texts::get).toList());
-            for (int j = 0; j < chunk.size(); j++) {
-                result[chunk.get(j)] = vectors[j];
-            }
-        });
-        return result;
+        return order;
     }
 
     private float[][] embedChunk(List<String> texts) {

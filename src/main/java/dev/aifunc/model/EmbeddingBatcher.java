@@ -20,10 +20,15 @@ import org.jboss.logging.Logger;
  * model call, {@code float[batch][dims]}, instead of one call each.
  *
  * <p>One worker thread per predictor takes the oldest waiting text and whatever else is waiting, up to
- * {@code maxBatchSize}. When other requests are in flight it may wait up to {@code maxWaitMs} for more to fill the
+ * {@code maxBatchSize} and up to its share of the queue (waiting texts / workers, so both predictors work when
+ * there is work for two). When other requests are in flight it may wait up to {@code maxWaitMs} for more to fill the
  * batch; a request alone is never held (so concurrency 1 costs no latency). A request is never held longer than its
- * own {@code maxWaitMs} for the sake of a batch. The queue is bounded: when {@code queueCapacity} texts already
- * wait, a new one is refused at once with 503 and {@code Retry-After} instead of waiting without end.
+ * own {@code maxWaitMs} for the sake of a batch. A request of many texts ({@code invoke-batch}) queues them all at
+ * once, in order, so requests are served first come, first served.
+ *
+ * <p>The queue is bounded in texts: when a request's texts do not fit into the {@code queueCapacity} free places, it
+ * is refused at once with 503 and {@code Retry-After} instead of waiting without end. A request that gets no result
+ * within {@code resultTimeoutMs} gets 503, and its texts not yet started are dropped from the queue.
  *
  * <p>Metrics: {@code aifunc_batch_size{model}} (texts per model call) and {@code aifunc_batch_queue_seconds{model}}
  * (time from arrival to the start of its model call).
@@ -38,7 +43,9 @@ final class EmbeddingBatcher implements AutoCloseable {
     }
 
     private final String modelId;
-    private final LinkedBlockingQueue<Pending> queue;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Free places in the queue, in texts: taken by a request before it queues, given back as texts are taken. */
+    private final java.util.concurrent.Semaphore places;
     private final int queueCapacity;
     private final Function<List<String>, float[][]> model;
     private final List<Thread> workers = new ArrayList<>();
@@ -59,7 +66,7 @@ final class EmbeddingBatcher implements AutoCloseable {
                      Function<List<String>, float[][]> model, MeterRegistry metrics) {
         this.modelId = modelId;
         this.queueCapacity = queueCapacity;
-        this.queue = new LinkedBlockingQueue<>(queueCapacity);
+        this.places = new java.util.concurrent.Semaphore(queueCapacity);
         this.resultTimeoutMs = resultTimeoutMs;
         this.model = model;
         this.batchSizes = DistributionSummary.builder("aifunc.batch.size").description("Texts per model call")
@@ -83,19 +90,41 @@ final class EmbeddingBatcher implements AutoCloseable {
      * @throws ProblemException 503 with {@code Retry-After} when the queue is full or no result comes in time
      */
     float[] embed(String text, int maxBatchSize, long maxWaitMs) {
+        return embedAll(List.of(text), maxBatchSize, maxWaitMs)[0];
+    }
+
+    /**
+     * Embeds texts through the queue, in order, as parts of whatever batches form.
+     *
+     * @return {@code float[texts.size()][dims]}, in input order
+     * @throws ProblemException 503 with {@code Retry-After} when the texts do not fit into the queue's free places,
+     *                          or when the results do not all come within the result timeout
+     */
+    float[][] embedAll(List<String> texts, int maxBatchSize, long maxWaitMs) {
         if (closed) {
             throw ProblemException.unavailable("Model " + modelId + " is shutting down.", 5);
         }
+        int n = texts.size();
+        if (!places.tryAcquire(n)) {
+            throw ProblemException.unavailable("Model " + modelId + " has " + (queueCapacity - places.availablePermits())
+                    + " texts waiting and room for " + queueCapacity + (n > 1 ? "; these " + n + " do not fit" : "")
+                    + "; retry in a second.", 1);
+        }
         long now = System.nanoTime();
-        Pending pending = new Pending(text, now, now + TimeUnit.MILLISECONDS.toNanos(Math.max(0, maxWaitMs)),
-                Math.max(1, maxBatchSize), new CompletableFuture<>());
-        inFlight.incrementAndGet();
+        long holdUntil = now + TimeUnit.MILLISECONDS.toNanos(Math.max(0, maxWaitMs));
+        List<Pending> mine = new ArrayList<>(n);
+        for (String text : texts) {
+            mine.add(new Pending(text, now, holdUntil, Math.max(1, maxBatchSize), new CompletableFuture<>()));
+        }
+        inFlight.addAndGet(n);
         try {
-            if (!queue.offer(pending)) {
-                throw ProblemException.unavailable("Model " + modelId + " has " + queueCapacity
-                        + " requests waiting, its limit; retry in a second.", 1);
+            queue.addAll(mine);
+            long deadline = now + TimeUnit.MILLISECONDS.toNanos(resultTimeoutMs);
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = mine.get(i).result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
-            return pending.result().get(resultTimeoutMs, TimeUnit.MILLISECONDS);
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable("Interrupted while waiting for model " + modelId + ".", 1);
@@ -108,7 +137,9 @@ final class EmbeddingBatcher implements AutoCloseable {
             }
             throw new IllegalStateException("Inference failed on model " + modelId, e.getCause());
         } finally {
-            inFlight.decrementAndGet();
+            // texts not yet started are skipped by the workers (nobody waits for them any more)
+            mine.forEach(p -> p.result().cancel(false));
+            inFlight.addAndGet(-n);
         }
     }
 
@@ -121,22 +152,24 @@ final class EmbeddingBatcher implements AutoCloseable {
         while (!closed) {
             List<Pending> batch = new ArrayList<>();
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Pending first = take(queue.poll(200, TimeUnit.MILLISECONDS));
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
-                int max = first.maxBatchSize();
+                // at most this worker's share of what waits, so that every predictor gets work when there is enough
+                int share = (queue.size() + 1 + workers.size() - 1) / workers.size();
+                int max = Math.min(first.maxBatchSize(), Math.max(1, share));
                 long holdUntil = first.holdUntilNanos();
                 while (batch.size() < max) {
-                    Pending next = queue.poll();
+                    Pending next = take(queue.poll());
                     if (next == null) {
                         // hold for companions only while others are in flight and no member's wait is used up
                         long wait = holdUntil - System.nanoTime();
                         if (wait <= 0 || inFlight.get() <= batch.size()) {
                             break;
                         }
-                        next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                        next = take(queue.poll(wait, TimeUnit.NANOSECONDS));
                         if (next == null) {
                             break;
                         }
@@ -156,6 +189,22 @@ final class EmbeddingBatcher implements AutoCloseable {
                 batch.forEach(p -> p.result().completeExceptionally(e));
             }
         }
+    }
+
+    /**
+     * A text taken off the queue (its place is free again), or null when there was none; one whose caller stopped
+     * waiting is dropped and the next one taken instead.
+     */
+    private Pending take(Pending polled) {
+        Pending p = polled;
+        while (p != null) {
+            places.release();
+            if (!p.result().isDone()) {
+                return p;
+            }
+            p = queue.poll();
+        }
+        return null;
     }
 
     private void run(List<Pending> batch) {

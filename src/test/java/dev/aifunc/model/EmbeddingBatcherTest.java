@@ -88,7 +88,29 @@ class EmbeddingBatcherTest {
                     () -> batcher.embed("c", 1, 0));
             assertEquals(503, refused.status());
             assertEquals(1, refused.retryAfterSeconds());
-            assertTrue(refused.getMessage().contains("2 requests waiting"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("2 texts waiting"), refused.getMessage());
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aBatchThatDoesNotFitIsRefusedWholeAndATimedOutCallersTextsAreDropped() throws Exception {
+        SlowLengths model = new SlowLengths(300);
+        try (EmbeddingBatcher batcher = new EmbeddingBatcher("m", 1, 4, 200, model, new SimpleMeterRegistry())) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            pool.submit(() -> batcher.embed("busy", 1, 0));
+            model.started.await(5, TimeUnit.SECONDS);
+            ProblemException refused = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
+                    () -> batcher.embedAll(List.of("a", "b", "c", "d", "e"), 32, 0));
+            assertEquals(503, refused.status());
+            assertTrue(refused.getMessage().contains("these 5 do not fit"), refused.getMessage());
+            assertEquals(0, batcher.waiting(), "nothing of the refused batch was queued");
+            // 3 texts fit, but the caller gives up after 200 ms: its texts never reach the model
+            ProblemException late = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
+                    () -> batcher.embedAll(List.of("x", "y", "z"), 32, 0));
+            assertEquals(503, late.status());
+            Thread.sleep(500);
+            assertEquals(List.of(1), model.batches, "only the busy text ran");
             pool.shutdown();
         }
     }
