@@ -143,7 +143,7 @@ public class EvaluationService {
             store.finish(id, "failed", 0, null, null, "not started: too many evaluations were queued");
             throw busy();
         }
-        return view(store.get(scenarioId, id, false).orElseThrow());
+        return view(store.get(scenarioId, id, false).orElseThrow(), scorer.headline());
     }
 
     /** The runnable of one job (named, so a thread dump shows which evaluation runs). */
@@ -177,17 +177,17 @@ public class EvaluationService {
      */
     public View await(String scenarioId, long id, Duration wait) {
         long until = System.nanoTime() + wait.toNanos();
-        View v = get(scenarioId, id);
-        while (v.status().equals("running") && System.nanoTime() < until) {
+        // polls the status only; the rows are read once, at the end
+        while (store.get(scenarioId, id, false).map(r -> r.status().equals("running")).orElse(false)
+                && System.nanoTime() < until) {
             try {
-                Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            v = get(scenarioId, id);
         }
-        return v;
+        return get(scenarioId, id);
     }
 
     /**
@@ -196,13 +196,14 @@ public class EvaluationService {
      * @throws ProblemException 404 unknown scenario or evaluation
      */
     public View get(String scenarioId, long id) {
-        return store.get(scenarioId, id, true).map(this::view).orElseThrow(() -> notFound(scenarioId, id));
+        String headline = headline(scenarioId);
+        return store.get(scenarioId, id, true).map(r -> view(r, headline)).orElseThrow(() -> notFound(scenarioId, id));
     }
 
     /** The newest evaluations of a scenario first (at most 100), without their rows. */
     public List<View> list(String scenarioId) {
-        runtimes.snapshot(scenarioId, null); // 404 for an unknown scenario
-        return store.list(scenarioId, 100).stream().map(this::view).toList();
+        String headline = headline(scenarioId); // 404 for an unknown scenario
+        return store.list(scenarioId, 100).stream().map(r -> view(r, headline)).toList();
     }
 
     /**
@@ -265,7 +266,8 @@ public class EvaluationService {
             }
         }
         Scorer scorer = scorerOf(scenarioId);
-        return new Comparison(view(strip(base)), view(strip(candidate)), scorer.headline(), scorer.higherIsBetter(),
+        return new Comparison(view(strip(base), scorer.headline()), view(strip(candidate), scorer.headline()),
+                scorer.headline(), scorer.higherIsBetter(),
                 deltas, base.items().size(), disagreements, examples);
     }
 
@@ -279,9 +281,12 @@ public class EvaluationService {
                 r.finishedAt());
     }
 
-    private View view(EvaluationStore.Row r) {
-        String headline = scorers.forTask(runtimes.snapshot(r.scenarioId(), null).template().task())
-                .map(Scorer::headline).orElse(null);
+    /** The headline metric of a scenario's evaluations (null when its template cannot be evaluated). */
+    private String headline(String scenarioId) {
+        return scorers.forTask(runtimes.snapshot(scenarioId, null).template().task()).map(Scorer::headline).orElse(null);
+    }
+
+    private View view(EvaluationStore.Row r, String headline) {
         JsonNode value = r.metrics() == null || headline == null ? null : r.metrics().get(headline);
         List<JsonNode> wrong = null;
         Integer wrongCount = r.metrics() == null ? null

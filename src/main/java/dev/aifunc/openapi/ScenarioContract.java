@@ -42,12 +42,14 @@ public class ScenarioContract {
      * Operation ids of the annotated API (a scenario whose name would repeat one gets the suffix {@code Scenario});
      * {@code ScenarioContractTest} checks this list against the live document.
      */
-    static final Set<String> ADMIN_OPERATIONS = Set.of("activateScenarioVersion", "appendEvents", "createApiKey",
-            "createScenario", "deleteScenario", "deleteScenarioModel", "getApiKey", "getDataset",
-            "getDatasetUploadProgress", "getEvents", "getScenario", "getScenarioModel", "getScenarioOpenApi",
-            "getScenarioUsage", "getTemplate", "invokeScenario", "invokeScenarioBatch", "listApiKeys", "listAudit",
-            "listScenarioAudit", "listScenarioVersions", "listScenarios", "listTemplates", "putDataset",
-            "putScenarioModel", "revokeApiKey", "updateScenario");
+    static final Set<String> ADMIN_OPERATIONS = Set.of("activateScenarioVersion", "appendEvents", "cancelEvaluation",
+            "compareEvaluations", "createApiKey", "createScenario", "deleteEvaluation", "deleteScenario",
+            "deleteScenarioModel", "evaluateScenario", "getApiKey", "getDataset", "getDatasetUploadProgress",
+            "getEvaluation", "getEvents", "getScenario", "getScenarioModel", "getScenarioOpenApi", "getScenarioUsage",
+            "getShadow", "getTemplate", "invokeScenario", "invokeScenarioBatch", "listApiKeys", "listAudit",
+            "listEvaluations", "listScenarioAudit", "listScenarioVersions", "listScenarios", "listTemplates",
+            "promoteShadow", "putDataset", "putScenarioModel", "revokeApiKey", "startShadow", "stopShadow",
+            "updateScenario");
 
     /**
      * Words generated clients cannot use as a method or class name (Java and TypeScript keywords, and names the
