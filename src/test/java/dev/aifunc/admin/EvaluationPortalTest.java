@@ -51,11 +51,7 @@ class EvaluationPortalTest {
     void evaluateCompareAndShadowInTheBrowser() throws Exception {
         Api.awaitReady();
         Api.recreate("e2e-eval", "review-sentiment", Map.of("language", "en"));
-        List<Map<String, String>> shipped = given().get("/api/templates/review-sentiment").then().extract().path("defaults.examples");
-        List<Map<String, String>> swapped = shipped.stream().map(e -> Map.of("text", e.get("text"),
-                "label", e.get("label").equals("positive") ? "negative" : "positive")).toList();
-        given().contentType("application/json").body(Map.of("name", "swapped labels", "config", Map.of("language", "en", "examples", swapped)))
-                .put("/api/scenarios/e2e-eval").then().statusCode(200);
+        assertEquals(2, dev.aifunc.support.SwappedReviews.saveAsNewVersion("e2e-eval"));
         given().post("/api/scenarios/e2e-eval/versions/1/activate").then().statusCode(200);
         Path csv = Path.of("target", "e2e-labelled.csv").toAbsolutePath();
         Files.writeString(csv, LABELLED);

@@ -93,14 +93,7 @@ class EvaluationTest {
         assertTrue(!wrong.isEmpty() && !wrong.get(0).get("expected").equals(wrong.get(0).get("answer")));
 
         // version 2: the shipped examples with their labels swapped
-        List<Map<String, String>> swapped = new ArrayList<>();
-        List<Map<String, String>> shipped = given().get("/api/templates/review-sentiment").then().statusCode(200)
-                .extract().path("defaults.examples");
-        for (Map<String, String> e : shipped) {
-            swapped.add(Map.of("text", e.get("text"), "label", e.get("label").equals("positive") ? "negative" : "positive"));
-        }
-        given().contentType("application/json").body(Map.of("name", "swapped", "config", Map.of("language", "en", "examples", swapped)))
-                .when().put("/api/scenarios/eval-reviews").then().statusCode(200).body("version", equalTo(2));
+        assertEquals(2, dev.aifunc.support.SwappedReviews.saveAsNewVersion("eval-reviews"));
         JsonPath worse = evaluate("eval-reviews", "?version=2&sameDataAs=" + good.getLong("id"), "application/x-ndjson", "");
         System.out.printf("evaluate the swapped version: accuracy %.4f%n", worse.getDouble("metrics.accuracy"));
         assertEquals(2, worse.getInt("version"));

@@ -50,11 +50,7 @@ class ShadowModeTest {
             activeLabels.add(Api.invoke("shadowed", Map.of("text", review)).then().statusCode(200).extract().path("label"));
         }
         // version 2: the shipped examples with swapped labels; then version 1 is made active again
-        List<Map<String, String>> shipped = given().get("/api/templates/review-sentiment").then().extract().path("defaults.examples");
-        List<Map<String, String>> swapped = shipped.stream().map(e -> Map.of("text", e.get("text"),
-                "label", e.get("label").equals("positive") ? "negative" : "positive")).toList();
-        given().contentType("application/json").body(Map.of("name", "swapped", "config", Map.of("language", "en", "examples", swapped)))
-                .put("/api/scenarios/shadowed").then().statusCode(200);
+        assertEquals(2, dev.aifunc.support.SwappedReviews.saveAsNewVersion("shadowed"));
         given().post("/api/scenarios/shadowed/versions/1/activate").then().statusCode(200);
 
         given().contentType("application/json").body(Map.of("version", 1)).put("/api/scenarios/shadowed/shadow")
