@@ -61,9 +61,9 @@ public class EvaluationPagesResource {
     }
 
     /** The Evaluate tab. */
-    public record EvaluatePage(ScenarioDtos.View scenario, List<VersionOption> versions, boolean ranking,
-                               List<Row> evaluations, ShadowService.Status shadow, String shadowJson, String message,
-                               List<Problem.FieldError> errors, String expectedColumn, String example) {
+    public record EvaluatePage(ScenarioDtos.View scenario, boolean evaluable, List<VersionOption> versions,
+                               boolean ranking, List<Row> evaluations, ShadowService.Status shadow, String shadowJson,
+                               String message, List<Problem.FieldError> errors, String expectedColumn, String example) {
     }
 
     /** A named number. */
@@ -121,6 +121,12 @@ public class EvaluationPagesResource {
     private final ShadowService shadow;
     private final ObjectMapper mapper;
 
+    @jakarta.inject.Inject
+    dev.aifunc.evaluation.Scorers scorers;
+
+    @jakarta.inject.Inject
+    dev.aifunc.scenario.TemplateCatalog catalog;
+
     public EvaluationPagesResource(ScenarioService scenarios, EvaluationService evaluations, ShadowService shadow,
                                    ObjectMapper mapper) {
         this.scenarios = scenarios;
@@ -155,7 +161,7 @@ public class EvaluationPagesResource {
         } catch (ProblemException e) {
             Problem p = e.toProblem(null);
             List<Problem.FieldError> errors = p.errors() == null ? List.of() : p.errors();
-            return Response.status(e.status()).entity(page(id, "Nothing was evaluated. " + e.getMessage(),
+            return Response.status(e.status()).entity(page(id, e.getMessage(),
                     errors.subList(0, Math.min(errors.size(), 50)))).build();
         }
     }
@@ -247,8 +253,11 @@ public class EvaluationPagesResource {
             if (!NEUTRAL.contains(name)) {
                 String verdict = Math.abs(delta) < 1e-12 ? "same"
                         : (delta > 0) != LOWER_IS_BETTER.contains(name) ? "better" : "worse";
-                deltas.add(new Delta(name, number(c.base().metrics().get(name)),
-                        number(c.candidate().metrics().get(name)), String.format(Locale.ROOT, "%+.4f", delta), verdict));
+                JsonNode b = c.base().metrics().get(name);
+                boolean count = b != null && b.isIntegralNumber();
+                deltas.add(new Delta(name, number(b), number(c.candidate().metrics().get(name)),
+                        count ? String.format(Locale.ROOT, "%+d", Math.round(delta))
+                                : String.format(Locale.ROOT, "%+.4f", delta), verdict));
             }
         });
         List<CompareRow> rows = c.examples().stream().map(x -> new CompareRow(x.row(), x.input(), answer(x.expected()),
@@ -300,13 +309,10 @@ public class EvaluationPagesResource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        boolean ranking = scenario.template().equals("personalized-recommendations") || scenario.template().equals("similar-items");
-        String column = switch (scenario.template()) {
-            case "faq-matching" -> "answer";
-            case "ocr" -> "text";
-            case "personalized-recommendations", "similar-items" -> "items";
-            default -> "label";
-        };
+        java.util.Optional<dev.aifunc.evaluation.Scorer> scorer = catalog.get(scenario.template())
+                .flatMap(t -> scorers.forTask(t.task()));
+        boolean ranking = scorer.filter(x -> x instanceof dev.aifunc.evaluation.RankingScorer).isPresent();
+        String column = scorer.map(dev.aifunc.evaluation.Scorer::expectedColumn).orElse("");
         String example = switch (scenario.template()) {
             case "faq-matching" -> "question,answer\nWhen will my parcel arrive?,Delivery takes 2 to 4 working days.\nWhat is the capital of Peru?,\n";
             case "ocr" -> "{\"image\": \"<base64 of a PNG or JPEG>\", \"text\": \"the text it shows\"}\n";
@@ -315,7 +321,7 @@ public class EvaluationPagesResource {
             case "image-classification", "product-category" -> "{\"image\": \"<base64 of a PNG or JPEG>\", \"label\": \"Sneaker\"}\n";
             default -> "text,label\nThe battery died after two days.,negative\nWorks perfectly.,positive\n";
         };
-        return Templates.evaluate(new EvaluatePage(scenario, versions(id), ranking,
+        return Templates.evaluate(new EvaluatePage(scenario, scorer.isPresent(), versions(id), ranking,
                 evaluations.list(id).stream().map(this::row).toList(), status, json, message, errors, column, example));
     }
 

@@ -277,7 +277,7 @@ public class DatasetService {
         if (!errors.isEmpty()) {
             throw ProblemException.unprocessable(subject + " was not " + verb + ": " + bad
                     + " row(s) have errors (first on line " + errors.get(0).line() + ": " + errors.get(0).message()
-                    + "). Nothing was changed.", errors);
+                    + ")." + (verb.equals("stored") ? " Nothing was changed." : ""), errors);
         }
         if (rows.isEmpty()) {
             throw ProblemException.unprocessable(subject + " has no rows.", "rows", null);
@@ -403,7 +403,14 @@ public class DatasetService {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof JsonProcessingException j && j.getOriginalMessage() != null) {
+                t = c; // the parser's words without its "at [Source: REDACTED ...]" location (lines are ours)
+                break;
+            }
+        }
         String m = t instanceof JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+        return m == null ? t.getClass().getSimpleName()
+                : m.replaceAll("\\s*at \\[Source: .*", "").replaceAll("\\s*\\(`StreamReadFeature[^)]*\\)", "");
     }
 }

@@ -11,14 +11,16 @@ import java.util.Set;
  * Accuracy, per-label precision / recall / F1, macro-F1 and the confusion matrix of expected against predicted
  * labels. Definitions as scikit-learn's {@code classification_report} and {@code confusion_matrix}: the labels are
  * those expected or predicted; a label never predicted has precision 0, one never expected recall 0 (its
- * {@code zero_division=0}); macro-F1 is the unweighted mean of the per-label F1 over those labels.
+ * {@code zero_division=0}). Macro-F1 is the unweighted mean of the per-label F1 over the labels that rows expect
+ * (support above 0): an answer that is no label, such as {@code (none)} or {@code (error)}, counts against the
+ * label it should have been, not as a class of its own.
  *
  * @param labels    the labels in matrix order: the {@code preferred} ones first (a scenario's configured labels), then
  *                  any other in order of first appearance
  * @param matrix    {@code int[labels][labels]}: row = expected label, column = predicted label; the cells add up to
  *                  the number of rows
  * @param accuracy  share of rows predicted right, 0..1
- * @param macroF1   mean F1 over {@code labels}, 0..1
+ * @param macroF1   mean F1 over the expected labels, 0..1
  * @param perLabel  label → its precision, recall, F1 and support (rows expected with it)
  */
 public record ClassificationMetrics(List<String> labels, int[][] matrix, double accuracy, double macroF1,
@@ -62,6 +64,7 @@ public record ClassificationMetrics(List<String> labels, int[][] matrix, double 
         }
         Map<String, PerLabel> perLabel = new LinkedHashMap<>();
         double f1Sum = 0;
+        int expectedLabels = 0;
         for (int c = 0; c < n; c++) {
             int truePositives = matrix[c][c];
             int predictedAs = 0;
@@ -74,9 +77,12 @@ public record ClassificationMetrics(List<String> labels, int[][] matrix, double 
             double recall = support == 0 ? 0 : truePositives / (double) support;
             double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
             perLabel.put(labels.get(c), new PerLabel(precision, recall, f1, support));
-            f1Sum += f1;
+            if (support > 0) {
+                f1Sum += f1;
+                expectedLabels++;
+            }
         }
-        return new ClassificationMetrics(List.copyOf(labels), matrix, right / (double) expected.size(), f1Sum / n,
-                perLabel);
+        return new ClassificationMetrics(List.copyOf(labels), matrix, right / (double) expected.size(),
+                f1Sum / expectedLabels, perLabel);
     }
 }

@@ -60,6 +60,14 @@ public class ClassificationScorer implements Scorer {
         ClassificationMetrics m = ClassificationMetrics.of(expected, predicted, configured);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("accuracy", m.accuracy());
+        if (configured.size() > 2) {
+            // an expected label the scenario does not have (a typo, or a label never configured) cannot be answered
+            Map<String, Integer> unknown = new java.util.TreeMap<>();
+            expected.stream().filter(l -> !configured.contains(l)).forEach(l -> unknown.merge(l, 1, Integer::sum));
+            if (!unknown.isEmpty()) {
+                out.put("unknownExpectedLabels", unknown);
+            }
+        }
         out.put("macroF1", m.macroF1());
         out.put("perLabel", m.perLabel());
         out.put("confusionMatrix", Map.of("labels", m.labels(), "matrix", m.matrix(),

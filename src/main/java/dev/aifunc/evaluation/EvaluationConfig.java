@@ -11,8 +11,11 @@ public interface EvaluationConfig {
     @WithDefault("20000")
     int maxRows();
 
-    /** Longest cell (characters); large enough for a base64 image of {@code aifunc.images.max-bytes}. */
-    @WithDefault("22000000")
+    /**
+     * Longest cell (characters): 20 million, the most the JSON and CSV parsers read in one value (a base64 image of
+     * up to about 14 MiB).
+     */
+    @WithDefault("20000000")
     int maxCellChars();
 
     /** Evaluations waiting to run on one replica (one runs at a time); more get 503 with Retry-After. */

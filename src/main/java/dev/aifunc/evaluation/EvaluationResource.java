@@ -53,17 +53,43 @@ public class EvaluationResource {
     @APIResponse(responseCode = "202", description = "Started; poll the Location", content = @Content(schema = @Schema(implementation = EvaluationService.View.class)))
     @APIResponse(responseCode = "422", description = "A template that cannot be evaluated, or rows with errors", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public Response evaluate(@PathParam("id") String id,
-                             @Parameter(description = "version to measure; default the active one") @QueryParam("version") Integer version,
-                             @Parameter(description = "cut-off of recall@k and NDCG@k (recommendations); default the scenario's topK") @QueryParam("k") Integer k,
-                             @Parameter(description = "run on the data of this earlier evaluation (send no body)") @QueryParam("sameDataAs") Long sameDataAs,
+                             @Parameter(description = "version to measure; default the active one", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("version") String version,
+                             @Parameter(description = "cut-off of recall@k and NDCG@k (recommendations), 1-100; default the scenario's topK", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("k") String k,
+                             @Parameter(description = "run on the data of this earlier evaluation (send no body)", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("sameDataAs") String sameDataAs,
                              @HeaderParam("Content-Type") String contentType, @HeaderParam("Prefer") String prefer,
-                             InputStream body, @Context UriInfo uri) {
-        EvaluationService.View started = service.start(id, version, contentType, body, k, sameDataAs);
+                             InputStream body, @Context UriInfo uri) throws java.io.IOException {
+        Long same = number(sameDataAs, "sameDataAs");
+        java.io.PushbackInputStream in = new java.io.PushbackInputStream(body, 1);
+        int first = in.read();
+        if (same != null && first != -1) {
+            throw ProblemException.unprocessable("With ?sameDataAs the data of that evaluation is used: send no body.",
+                    "sameDataAs", null);
+        }
+        if (first != -1) {
+            in.unread(first);
+        }
+        Long v = number(version, "version");
+        Long cut = number(k, "k");
+        EvaluationService.View started = service.start(id, v == null ? null : Math.toIntExact(Math.min(v, Integer.MAX_VALUE)),
+                contentType, in, cut == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(cut, Integer.MAX_VALUE)), same);
         int wait = waitSeconds(prefer);
         EvaluationService.View now = wait > 0 ? service.await(id, started.id(), Duration.ofSeconds(wait)) : started;
         java.net.URI location = uri.getBaseUriBuilder().path("api/scenarios").path(id).path("evaluations")
                 .path(String.valueOf(started.id())).build();
-        return Response.status(now.status().equals("running") ? 202 : 201).location(location).entity(now).build();
+        boolean finished = !now.status().equals("running") && !now.status().equals("queued");
+        return Response.status(finished ? 201 : 202).location(location).entity(now).build();
+    }
+
+    /** A whole number from a query parameter, or null when absent; 422 naming it otherwise. */
+    static Long number(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.unprocessable("'" + name + "' must be a whole number; got '" + value + "'.", name, null);
+        }
     }
 
     @GET
@@ -83,12 +109,12 @@ public class EvaluationResource {
 
     @POST
     @Path("evaluations/{evaluationId: [0-9]+}/cancel")
-    @Operation(operationId = "cancelEvaluation", summary = "Stop a running evaluation")
+    @Operation(operationId = "cancelEvaluation", summary = "Stop a queued or running evaluation")
     @APIResponse(responseCode = "202", description = "It stops within a second or so")
-    @APIResponse(responseCode = "409", description = "It is not running", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "It is not queued or running", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public Response cancel(@PathParam("id") String id, @PathParam("evaluationId") long evaluationId) {
         if (!service.cancel(id, evaluationId)) {
-            throw ProblemException.conflict("Evaluation " + evaluationId + " is not running.");
+            throw ProblemException.conflict("Evaluation " + evaluationId + " is not queued or running.");
         }
         return Response.accepted(service.get(id, evaluationId)).build();
     }
@@ -108,8 +134,10 @@ public class EvaluationResource {
     @Operation(operationId = "compareEvaluations", summary = "Two evaluations of the same data side by side: metric "
             + "deltas (candidate - base) and the rows on which they answered differently")
     @APIResponse(responseCode = "409", description = "Not both done, or different data", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    public EvaluationService.Comparison compare(@PathParam("id") String id, @QueryParam("base") Long base,
-                                                @QueryParam("candidate") Long candidate) {
+    public EvaluationService.Comparison compare(@PathParam("id") String id, @QueryParam("base") String baseId,
+                                                @QueryParam("candidate") String candidateId) {
+        Long base = number(baseId, "base");
+        Long candidate = number(candidateId, "candidate");
         if (base == null || candidate == null) {
             throw ProblemException.unprocessable("Give both evaluations: ?base=ID&candidate=ID.",
                     base == null ? "base" : "candidate", null);

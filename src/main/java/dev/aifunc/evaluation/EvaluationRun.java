@@ -64,12 +64,20 @@ public class EvaluationRun {
         cancelled.add(id);
     }
 
-    /** Runs the job to its end and stores the outcome (done, failed or cancelled); never throws. */
-    void run(Job job) {
+    /**
+     * Runs the job to its end and stores the outcome (done, failed or cancelled); never throws.
+     *
+     * @param queued the ids of the evaluations waiting behind it on this replica (their heartbeat is renewed)
+     */
+    void run(Job job, java.util.function.Supplier<java.util.Collection<Long>> queued) {
         ManagedContext request = Arc.container().requestContext();
         request.activate(); // preparing a version reads it with Hibernate
         int done = 0;
         try {
+            if (cancelled.remove(job.id()) || store.progress(job.id(), 0, queued.get())) {
+                store.finish(job.id(), "cancelled", 0, null, null, "cancelled before it started");
+                return;
+            }
             ScenarioRuntimes.Runtime runtime = runtime(job);
             List<Scorer.Item> items = new ArrayList<>(job.rows().size());
             long lastProgress = System.nanoTime();
@@ -79,7 +87,7 @@ public class EvaluationRun {
                 done = items.size();
                 boolean stop = Thread.currentThread().isInterrupted() || cancelled.remove(job.id());
                 if (stop || System.nanoTime() - lastProgress > 500_000_000L || done == job.rows().size()) {
-                    stop |= store.progress(job.id(), done);
+                    stop |= store.progress(job.id(), done, queued.get());
                     lastProgress = System.nanoTime();
                 }
                 if (stop) {

@@ -80,6 +80,8 @@ public class EvaluationService {
     private final EvaluationConfig config;
     private final ObjectMapper mapper;
     private final ThreadPoolExecutor executor;
+    /** One running plus {@code aifunc.evaluation.max-queued} waiting on this replica. */
+    private final java.util.concurrent.Semaphore places;
 
     @jakarta.inject.Inject
     dev.aifunc.security.Actors actors;
@@ -93,16 +95,21 @@ public class EvaluationService {
         this.run = run;
         this.config = config;
         this.mapper = mapper;
-        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(config.maxQueued()), r -> {
-                    Thread t = new Thread(r, "aifunc-evaluation");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.places = new java.util.concurrent.Semaphore(config.maxQueued() + 1);
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "aifunc-evaluation");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     void stop(@Observes ShutdownEvent event) {
-        executor.shutdownNow(); // the running job sees the interrupt and stores itself as cancelled
+        // the running job sees the interrupt and stores itself as cancelled; the queued ones never start
+        for (Runnable r : executor.shutdownNow()) {
+            if (r instanceof EvaluationTask t) {
+                store.finish(t.job.id(), "failed", 0, null, null, "the service stopped before it ran; start it again");
+            }
+        }
     }
 
     /**
@@ -132,16 +139,17 @@ public class EvaluationService {
         List<JsonNode> rows = sameDataAs != null ? storedRows(scenarioId, sameDataAs) : read(snapshot, scorer, contentType, body);
         byte[] data = gzipLines(rows);
         String sha = sha256(rows);
-        if (executor.getQueue().remainingCapacity() == 0) {
+        if (!places.tryAcquire()) {
             throw busy();
         }
-        long id = store.create(scenarioId, snapshot.version(), rows.size(), cutOff, sha, data, actors.current());
+        long id;
         try {
+            id = store.create(scenarioId, snapshot.version(), rows.size(), cutOff, sha, data, actors.current());
             executor.execute(new EvaluationTask(new EvaluationRun.Job(id, scenarioId, snapshot.version(), scorer, rows,
                     cutOff)));
-        } catch (RejectedExecutionException e) {
-            store.finish(id, "failed", 0, null, null, "not started: too many evaluations were queued");
-            throw busy();
+        } catch (RuntimeException e) {
+            places.release();
+            throw e instanceof RejectedExecutionException ? busy() : e;
         }
         return view(store.get(scenarioId, id, false).orElseThrow(), scorer.headline());
     }
@@ -156,13 +164,34 @@ public class EvaluationService {
 
         @Override
         public void run() {
-            run.run(job);
+            try {
+                run.run(job, EvaluationService.this::queuedIds);
+            } finally {
+                places.release();
+            }
         }
 
         @Override
         public String toString() {
             return "evaluation " + job.id() + " of " + job.scenarioId() + " v" + job.version();
         }
+    }
+
+    /** Ids of the evaluations waiting on this replica. */
+    private java.util.Collection<Long> queuedIds() {
+        return executor.getQueue().stream().filter(r -> r instanceof EvaluationTask)
+                .map(r -> ((EvaluationTask) r).job.id()).toList();
+    }
+
+    /** Takes a queued evaluation off this replica's queue; true when it was waiting here. */
+    private boolean unqueue(long id) {
+        for (Runnable r : executor.getQueue()) {
+            if (r instanceof EvaluationTask t && t.job.id() == id && executor.remove(r)) {
+                places.release();
+                return true;
+            }
+        }
+        return false;
     }
 
     private ProblemException busy() {
@@ -178,7 +207,7 @@ public class EvaluationService {
     public View await(String scenarioId, long id, Duration wait) {
         long until = System.nanoTime() + wait.toNanos();
         // polls the status only; the rows are read once, at the end
-        while (store.get(scenarioId, id, false).map(r -> r.status().equals("running")).orElse(false)
+        while (store.get(scenarioId, id, false).map(r -> r.status().equals("running") || r.status().equals("queued")).orElse(false)
                 && System.nanoTime() < until) {
             try {
                 Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
@@ -214,14 +243,23 @@ public class EvaluationService {
      */
     public boolean cancel(String scenarioId, long id) {
         get(scenarioId, id);
-        run.cancel(id);
-        return store.requestCancel(scenarioId, id);
+        if (!store.requestCancel(scenarioId, id)) {
+            return false;
+        }
+        if (unqueue(id)) {
+            store.finish(id, "cancelled", 0, null, null, "cancelled before it started");
+        } else {
+            run.cancel(id); // running here, or queued or running on another replica: it reads the request
+        }
+        return true;
     }
 
-    /** Deletes an evaluation (a running one is cancelled first); false when it did not exist. */
+    /** Deletes an evaluation (a queued one leaves the queue, a running one stops); false when it did not exist. */
     public boolean delete(String scenarioId, long id) {
-        run.cancel(id);
-        store.requestCancel(scenarioId, id);
+        if (!unqueue(id)) {
+            run.cancel(id);
+            store.requestCancel(scenarioId, id);
+        }
         return store.delete(scenarioId, id);
     }
 

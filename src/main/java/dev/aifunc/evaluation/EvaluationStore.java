@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Evaluations in PostgreSQL (table {@code evaluation}): created running, updated with progress, finished with their
- * metrics and per-row items. A running evaluation whose replica stopped (no progress for
- * {@link #STALE_AFTER}) is reported, and then stored, as failed.
+ * Evaluations in PostgreSQL (table {@code evaluation}): created {@code queued}, {@code running} once its run
+ * reports progress, finished ({@code done}, {@code failed}, {@code cancelled}) with their metrics and per-row items.
+ * A queued or running evaluation whose replica stopped (no sign of life for {@link #STALE_AFTER}) is reported,
+ * and then stored, as failed.
  */
 @ApplicationScoped
 public class EvaluationStore {
@@ -45,10 +46,10 @@ public class EvaluationStore {
         this.mapper = mapper;
     }
 
-    /** Stores a new running evaluation and returns its id. */
+    /** Stores a new evaluation, {@code queued}, and returns its id. */
     public long create(String scenarioId, int version, int rows, Integer k, String sha256, byte[] data, String actor) {
         String sql = "INSERT INTO evaluation (scenario_id, version, status, rows_total, k, data_sha256, data, "
-                + "created_by, created_at, updated_at) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, now(), now()) RETURNING id";
+                + "created_by, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, now(), now()) RETURNING id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, scenarioId);
             ps.setInt(2, version);
@@ -67,15 +68,24 @@ public class EvaluationStore {
     }
 
     /**
-     * Records progress of a running evaluation.
+     * Records progress of a running evaluation (and that this replica still holds the ones queued behind it).
      *
-     * @return true when someone asked to cancel it (here or on another replica)
+     * @param queued ids of the evaluations waiting on this replica, whose heartbeat is renewed too
+     * @return true when someone asked to cancel it (here or on another replica), or it was deleted
      */
-    public boolean progress(long id, int rowsDone) {
-        String sql = "UPDATE evaluation SET rows_done = ?, updated_at = now() WHERE id = ? RETURNING cancel_requested";
+    public boolean progress(long id, int rowsDone, java.util.Collection<Long> queued) {
+        String sql = "UPDATE evaluation SET status = 'running', rows_done = ?, updated_at = now() WHERE id = ? "
+                + "RETURNING cancel_requested";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, rowsDone);
             ps.setLong(2, id);
+            if (!queued.isEmpty()) {
+                try (PreparedStatement touch = c.prepareStatement(
+                        "UPDATE evaluation SET updated_at = now() WHERE status = 'queued' AND id = ANY (?)")) {
+                    touch.setArray(1, c.createArrayOf("bigint", queued.toArray()));
+                    touch.executeUpdate();
+                }
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return !rs.next() || rs.getBoolean(1); // deleted meanwhile: stop as well
             }
@@ -130,10 +140,10 @@ public class EvaluationStore {
         }
     }
 
-    /** Asks a running evaluation to stop; false when it is not running (or does not exist). */
+    /** Asks a queued or running evaluation to stop; false when it is neither (or does not exist). */
     public boolean requestCancel(String scenarioId, long id) {
-        return update("UPDATE evaluation SET cancel_requested = true WHERE scenario_id = ? AND id = ? AND status = 'running'",
-                scenarioId, id) > 0;
+        return update("UPDATE evaluation SET cancel_requested = true WHERE scenario_id = ? AND id = ? "
+                + "AND status IN ('queued', 'running')", scenarioId, id) > 0;
     }
 
     /** Deletes an evaluation; false when it did not exist. */
@@ -177,11 +187,12 @@ public class EvaluationStore {
 
     /** A running evaluation without progress for {@link #STALE_AFTER} is failed (and stored so). */
     private Row stale(Row r) {
-        if (!r.status().equals("running") || r.updatedAt().isAfter(Instant.now().minus(STALE_AFTER))) {
+        if (!(r.status().equals("running") || r.status().equals("queued"))
+                || r.updatedAt().isAfter(Instant.now().minus(STALE_AFTER))) {
             return r;
         }
-        String reason = "stopped: no progress since " + r.updatedAt() + " (the replica running it went away); "
-                + "start it again";
+        String reason = "stopped: no sign of life since " + r.updatedAt() + " (the replica "
+                + (r.status().equals("queued") ? "holding" : "running") + " it went away); start it again";
         finish(r.id(), "failed", r.rowsDone(), null, null, reason);
         return new Row(r.id(), r.scenarioId(), r.version(), "failed", r.rowsTotal(), r.rowsDone(), r.k(),
                 r.dataSha256(), null, r.items(), reason, r.createdBy(), r.createdAt(), Instant.now(), Instant.now());

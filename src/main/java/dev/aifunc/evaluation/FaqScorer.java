@@ -98,6 +98,16 @@ public class FaqScorer implements Scorer {
         out.put("noMatchRate", noMatch / (double) rows.size());
         out.put("rowsExpectingNoMatch", expectingNone);
         out.put("noMatchRecall", expectingNone == 0 ? null : refusedRight / (double) expectingNone);
+        // an expected answer that is in no FAQ entry (a typo) can never be matched: say which
+        java.util.Set<String> answers = new java.util.HashSet<>();
+        snapshot.config().path("faq").forEach(e -> answers.add(CharacterErrorRate.normalize(e.path("answer").asText())));
+        snapshot.datasetRows().apply("faq").forEach(e -> answers.add(CharacterErrorRate.normalize(e.path("answer").asText())));
+        Map<String, Integer> unknown = new java.util.TreeMap<>();
+        rows.stream().map(i -> i.expected().asText()).filter(a -> !a.isEmpty() && !answers.contains(a))
+                .forEach(a -> unknown.merge(a, 1, Integer::sum));
+        if (!unknown.isEmpty()) {
+            out.put("expectedAnswersNotInFaq", unknown);
+        }
         return out;
     }
 

@@ -43,7 +43,8 @@ public class RankingScorer implements Scorer {
                 seen.add(id.asText().strip());
             });
         } else if (cell != null && !cell.isNull()) {
-            for (String id : cell.asText().split("[\\s,;|]+")) {
+            // a JSON array written into a CSV cell (["a", "b"]) reads as its ids too
+            for (String id : cell.asText().split("[\\s,;|\\[\\]\"']+")) {
                 seen.add(id.strip());
             }
         }

@@ -32,7 +32,7 @@ public class ShadowService {
      * Shadow mode of a scenario.
      *
      * @param candidateVersion the version answering in the background, or null when shadow mode is off
-     * @param calls            calls answered by both since {@code since} (all replicas)
+     * @param calls            calls answered by both since {@code since} (all replicas), by the version active now
      * @param agreed           of which the two answers agreed
      * @param agreementRate    agreed / compared calls (calls where the candidate did not fail), 0..1, or null
      * @param candidateFailures calls on which the candidate failed
@@ -174,7 +174,8 @@ public class ShadowService {
                     new Latency(null, null), new Latency(null, null), List.of(), List.of());
         }
         // the numbers of the last candidate (also after stop), from when its shadow mode started
-        String where = " FROM shadow_result WHERE scenario_id = ? AND at >= ?"
+        // only comparisons with the version active now: after a save or a rollback the numbers start again
+        String where = " FROM shadow_result WHERE scenario_id = ? AND at >= ? AND active_version = ?"
                 + (candidate == null ? "" : " AND candidate_version = ?");
         try (Connection c = dataSource.getConnection()) {
             long calls;
@@ -187,7 +188,7 @@ public class ShadowService {
                     + "percentile_cont(0.5) WITHIN GROUP (ORDER BY active_ms), percentile_cont(0.95) WITHIN GROUP (ORDER BY active_ms), "
                     + "percentile_cont(0.5) WITHIN GROUP (ORDER BY candidate_ms), percentile_cont(0.95) WITHIN GROUP (ORDER BY candidate_ms)"
                     + where)) {
-                bind(ps, s.id, since, candidate);
+                bind(ps, s.id, since, s.activeVersion, candidate);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     calls = rs.getLong(1);
@@ -201,7 +202,7 @@ public class ShadowService {
             try (PreparedStatement ps = c.prepareStatement("SELECT date_trunc('minute', at) m, count(*), "
                     + "avg(CASE WHEN agree THEN 1.0 WHEN NOT agree THEN 0.0 END)" + where
                     + " AND at >= now() - interval '60 minutes' GROUP BY m ORDER BY m")) {
-                bind(ps, s.id, since, candidate);
+                bind(ps, s.id, since, s.activeVersion, candidate);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         minutes.add(new Minute(rs.getTimestamp(1).toInstant(), rs.getLong(2), round(rs.getObject(3))));
@@ -211,7 +212,7 @@ public class ShadowService {
             List<Disagreement> disagreements = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT at, input, active_answer, candidate_answer, "
                     + "candidate_error" + where + " AND agree IS NOT TRUE ORDER BY at DESC LIMIT 20")) {
-                bind(ps, s.id, since, candidate);
+                bind(ps, s.id, since, s.activeVersion, candidate);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         disagreements.add(new Disagreement(rs.getTimestamp(1).toInstant(), rs.getString(2),
@@ -228,11 +229,13 @@ public class ShadowService {
         }
     }
 
-    private static void bind(PreparedStatement ps, String id, Instant since, Integer candidate) throws SQLException {
+    private static void bind(PreparedStatement ps, String id, Instant since, int active, Integer candidate)
+            throws SQLException {
         ps.setString(1, id);
         ps.setTimestamp(2, Timestamp.from(since));
+        ps.setInt(3, active);
         if (candidate != null) {
-            ps.setInt(3, candidate);
+            ps.setInt(4, candidate);
         }
     }
 

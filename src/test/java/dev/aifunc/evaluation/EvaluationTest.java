@@ -178,12 +178,19 @@ class EvaluationTest {
         JsonPath started = given().contentType("application/x-ndjson").body((lines + lines).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .when().post("/api/scenarios/eval-cancel/evaluate")
                 .then().statusCode(202).header("Location", containsString("/api/scenarios/eval-cancel/evaluations/"))
-                .body("status", equalTo("running")).extract().jsonPath();
+                .body("status", org.hamcrest.Matchers.oneOf("queued", "running")).extract().jsonPath();
         long id = started.getLong("id");
+        // a second one waits behind it; cancelled while it waits, it never runs and frees its place at once
+        long waiting = given().contentType("application/x-ndjson").body(lines.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .when().post("/api/scenarios/eval-cancel/evaluate").then().statusCode(202)
+                .body("status", equalTo("queued")).extract().jsonPath().getLong("id");
+        given().post("/api/scenarios/eval-cancel/evaluations/" + waiting + "/cancel").then().statusCode(202)
+                .body("status", equalTo("cancelled")).body("rowsDone", equalTo(0))
+                .body("error", containsString("before it started"));
         given().post("/api/scenarios/eval-cancel/evaluations/" + id + "/cancel").then().statusCode(202);
         long deadline = System.nanoTime() + 30_000_000_000L;
         String status = "running";
-        while (status.equals("running") && System.nanoTime() < deadline) {
+        while ((status.equals("running") || status.equals("queued")) && System.nanoTime() < deadline) {
             Thread.sleep(100);
             status = given().get("/api/scenarios/eval-cancel/evaluations/" + id).then().statusCode(200).extract().path("status");
         }
@@ -216,6 +223,15 @@ class EvaluationTest {
                 .then().statusCode(422).body("detail", containsString("cannot be evaluated"));
         given().get("/api/scenarios/eval-bad/evaluations/compare?base=1").then().statusCode(422)
                 .body("field", equalTo("candidate"));
+        // numbers that are not numbers name their parameter; a body next to sameDataAs is refused, not ignored
+        given().contentType("text/csv").body("text,label\nGreat,positive\n")
+                .when().post("/api/scenarios/eval-bad/evaluate?version=abc").then().statusCode(422)
+                .contentType("application/problem+json").body("field", equalTo("version"));
+        given().get("/api/scenarios/eval-bad/evaluations/compare?base=x&candidate=1").then().statusCode(422)
+                .body("field", equalTo("base"));
+        given().contentType("text/csv").body("text,label\nGreat,positive\n")
+                .when().post("/api/scenarios/eval-bad/evaluate?sameDataAs=1").then().statusCode(422)
+                .body("field", equalTo("sameDataAs"));
         Map<String, Object> before = new HashMap<>(Map.of("text", "Great phone"));
         Api.invoke("eval-bad", before).then().statusCode(200); // still serving
     }

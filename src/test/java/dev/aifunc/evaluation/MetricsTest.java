@@ -41,6 +41,12 @@ class MetricsTest {
         // y: precision 2/3, recall 1, F1 0.8; macro (0 + 0.8) / 2
         assertEquals(0.4, m.macroF1(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.of(List.of("x"), List.of(), List.of()));
+        // an answer that is no label (below the threshold) is wrong for its row but no class of macro-F1:
+        // x: precision 1, recall 1/2, F1 2/3; y: precision 1, recall 1, F1 1; macro (2/3 + 1) / 2
+        ClassificationMetrics none = ClassificationMetrics.of(List.of("x", "x", "y"), List.of("x", "(none)", "y"), List.of());
+        assertEquals(List.of("x", "y", "(none)"), none.labels());
+        assertEquals(2 / 3.0, none.accuracy(), 1e-12);
+        assertEquals((2 / 3.0 + 1) / 2, none.macroF1(), 1e-12);
     }
 
     @Test

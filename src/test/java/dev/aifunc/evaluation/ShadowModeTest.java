@@ -83,6 +83,12 @@ class ShadowModeTest {
         assertTrue(REVIEWS.contains(disagreement.get("input")), "the call's input: " + disagreement);
         assertTrue(!disagreement.get("active").equals(disagreement.get("candidate")));
 
+        // a new active version (a save) starts the numbers again: they compare the candidate with what callers get now
+        given().contentType("application/json").body(Map.of("name", "v3", "config", Map.of("language", "en")))
+                .put("/api/scenarios/shadowed").then().statusCode(200).body("version", equalTo(3));
+        given().get("/api/scenarios/shadowed/shadow").then().statusCode(200).body("activeVersion", equalTo(3))
+                .body("candidateVersion", equalTo(2)).body("calls", equalTo(0));
+
         // promote: the candidate is active in one step and shadow mode ends
         given().post("/api/scenarios/shadowed/shadow/promote").then().statusCode(200).body("version", equalTo(2));
         given().get("/api/scenarios/shadowed/shadow").then().statusCode(200).body("candidateVersion", nullValue())

@@ -97,6 +97,39 @@ class ProductCategoryTest {
     }
 
     @Test
+    void evaluatedOnTheFirstThousandTestImagesWithTheServedAccuracy() throws Exception {
+        Api.awaitReady();
+        Api.recreate("product-category-eval", "product-category", Map.of("topK", 1));
+        int n = 1000;
+        StringBuilder lines = new StringBuilder();
+        List<Map<String, String>> inputs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String image = png(asImage(images[i]));
+            inputs.add(Map.of("image", image));
+            lines.append("{\"image\":\"").append(image).append("\",\"label\":\"").append(names.get(labels[i])).append("\"}\n");
+        }
+        int correct = 0;
+        for (int start = 0; start < n; start += 250) {
+            List<String> answers = io.restassured.RestAssured.given().contentType("application/json")
+                    .body(Map.of("inputs", inputs.subList(start, start + 250)))
+                    .post("/api/scenarios/product-category-eval/invoke-batch")
+                    .then().statusCode(200).extract().jsonPath().getList("outputs.label", String.class);
+            for (int j = 0; j < answers.size(); j++) {
+                correct += answers.get(j).equals(names.get(labels[start + j])) ? 1 : 0;
+            }
+        }
+        io.restassured.path.json.JsonPath e = io.restassured.RestAssured.given().contentType("application/x-ndjson")
+                .header("Prefer", "wait=60").body(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/scenarios/product-category-eval/evaluate").then().statusCode(201).extract().jsonPath();
+        System.out.printf(Locale.ROOT, "evaluate product-category on 1000 test images: accuracy %.4f, macro-F1 %.4f "
+                + "(invoke-batch %.4f)%n", e.getDouble("metrics.accuracy"), e.getDouble("metrics.macroF1"), correct / (double) n);
+        assertEquals(correct / (double) n, e.getDouble("metrics.accuracy"), 1e-6, "evaluate measures what callers get");
+        List<List<Integer>> matrix = e.getList("metrics.confusionMatrix.matrix");
+        assertEquals(n, matrix.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum());
+        assertEquals(10, e.getList("metrics.confusionMatrix.labels").size(), "the ten categories");
+    }
+
+    @Test
     void theTemplatesExampleIsADrawingOfTrousers() {
         Api.awaitReady();
         Api.recreate("product-category-example", "product-category", Map.of());
