@@ -84,7 +84,10 @@ class EvaluationPortalTest {
 
             // the swapped version on the same data, then the comparison
             new Select(d.findElement(By.id("rerun-version"))).selectByValue("2");
+            String firstPage = d.getCurrentUrl();
             d.findElement(By.id("rerun-button")).click();
+            // the new evaluation's page, once its run is done (the page reloads itself then)
+            wait.until(ExpectedConditions.not(ExpectedConditions.urlToBe(firstPage)));
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("metric-accuracy")));
             assertTrue(Float.parseFloat(d.findElement(By.id("metric-accuracy")).getText()) < apiAccuracy - 0.3f,
                     "swapped labels read worse: " + d.findElement(By.id("metric-accuracy")).getText());
