@@ -53,17 +53,18 @@ public class ClassificationScorer implements Scorer {
             expected.add(item.expected().asText());
             predicted.add(item.answer() == null || item.answer().isNull() ? ERROR : item.answer().asText());
         }
-        List<String> configured = new ArrayList<>();
-        snapshot.config().path("labels").forEach(l -> configured.add(l.path("name").asText()));
-        configured.add(NONE);
-        configured.add(ERROR);
-        ClassificationMetrics m = ClassificationMetrics.of(expected, predicted, configured);
+        List<String> labels = new ArrayList<>();
+        snapshot.config().path("labels").forEach(l -> labels.add(l.path("name").asText()));
+        List<String> matrixOrder = new ArrayList<>(labels);
+        matrixOrder.add(NONE);
+        matrixOrder.add(ERROR);
+        ClassificationMetrics m = ClassificationMetrics.of(expected, predicted, matrixOrder);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("accuracy", m.accuracy());
-        if (configured.size() > 2) {
+        if (!labels.isEmpty()) {
             // an expected label the scenario does not have (a typo, or a label never configured) cannot be answered
             Map<String, Integer> unknown = new java.util.TreeMap<>();
-            expected.stream().filter(l -> !configured.contains(l)).forEach(l -> unknown.merge(l, 1, Integer::sum));
+            expected.stream().filter(l -> !labels.contains(l)).forEach(l -> unknown.merge(l, 1, Integer::sum));
             if (!unknown.isEmpty()) {
                 out.put("unknownExpectedLabels", unknown);
             }

@@ -68,16 +68,19 @@ public class EvaluationResource {
         if (first != -1) {
             in.unread(first);
         }
-        Long v = number(version, "version");
-        Long cut = number(k, "k");
-        EvaluationService.View started = service.start(id, v == null ? null : Math.toIntExact(Math.min(v, Integer.MAX_VALUE)),
-                contentType, in, cut == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(cut, Integer.MAX_VALUE)), same);
+        EvaluationService.View started = service.start(id, clamped(number(version, "version")), contentType, in,
+                clamped(number(k, "k")), same);
         int wait = waitSeconds(prefer);
         EvaluationService.View now = wait > 0 ? service.await(id, started.id(), Duration.ofSeconds(wait)) : started;
         java.net.URI location = uri.getBaseUriBuilder().path("api/scenarios").path(id).path("evaluations")
                 .path(String.valueOf(started.id())).build();
         boolean finished = !now.status().equals("running") && !now.status().equals("queued");
         return Response.status(finished ? 201 : 202).location(location).entity(now).build();
+    }
+
+    /** An int of a parameter's value, out-of-range values at the int's ends (they are then unknown or refused). */
+    private static Integer clamped(Long value) {
+        return value == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
     }
 
     /** A whole number from a query parameter, or null when absent; 422 naming it otherwise. */

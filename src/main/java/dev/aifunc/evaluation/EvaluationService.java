@@ -309,8 +309,13 @@ public class EvaluationService {
                 deltas, base.items().size(), disagreements, examples);
     }
 
+    /**
+     * The scorer of a scenario's template, or null when it has none.
+     *
+     * @throws ProblemException 404 unknown scenario
+     */
     private Scorer scorerOf(String scenarioId) {
-        return scorers.forTask(runtimes.snapshot(scenarioId, null).template().task()).orElseThrow();
+        return scorers.forTask(runtimes.template(scenarioId).task()).orElse(null);
     }
 
     private static EvaluationStore.Row strip(EvaluationStore.Row r) {
@@ -321,7 +326,8 @@ public class EvaluationService {
 
     /** The headline metric of a scenario's evaluations (null when its template cannot be evaluated). */
     private String headline(String scenarioId) {
-        return scorers.forTask(runtimes.snapshot(scenarioId, null).template().task()).map(Scorer::headline).orElse(null);
+        Scorer scorer = scorerOf(scenarioId);
+        return scorer == null ? null : scorer.headline();
     }
 
     private View view(EvaluationStore.Row r, String headline) {

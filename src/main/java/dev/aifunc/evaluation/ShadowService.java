@@ -9,7 +9,6 @@ import dev.aifunc.scenario.ScenarioVersion;
 import dev.aifunc.scenario.TemplateCatalog;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -95,7 +94,7 @@ public class ShadowService {
      */
     @Transactional
     public Status start(String id, int version) {
-        Scenario s = lock(id);
+        Scenario s = scenarios.lockForWrite(id, null);
         if (ScenarioVersion.of(id, version) == null) {
             throw ProblemException.notFound("Scenario '" + id + "' has no version " + version + ".");
         }
@@ -127,7 +126,7 @@ public class ShadowService {
      */
     @Transactional
     public boolean stop(String id) {
-        Scenario s = lock(id);
+        Scenario s = scenarios.lockForWrite(id, null);
         if (s.shadowVersion == null) {
             return false;
         }
@@ -145,7 +144,7 @@ public class ShadowService {
      */
     @Transactional
     public ScenarioDtos.View promote(String id) {
-        Scenario s = lock(id);
+        Scenario s = scenarios.lockForWrite(id, null);
         if (s.shadowVersion == null) {
             throw ProblemException.conflict("Scenario '" + id + "' has no shadow candidate to promote.");
         }
@@ -245,13 +244,5 @@ public class ShadowService {
 
     private static Double round(Object value) {
         return value == null ? null : Math.round(((Number) value).doubleValue() * 1000) / 1000.0;
-    }
-
-    private static Scenario lock(String id) {
-        Scenario s = Scenario.findById(id, LockModeType.PESSIMISTIC_WRITE);
-        if (s == null) {
-            throw ProblemException.notFound("No scenario '" + id + "'.");
-        }
-        return s;
     }
 }

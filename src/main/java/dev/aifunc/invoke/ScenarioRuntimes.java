@@ -128,6 +128,17 @@ public class ScenarioRuntimes {
         }
     }
 
+    /**
+     * The template of a scenario, from memory (no version is read).
+     *
+     * @throws ProblemException 404 unknown scenario; 409 when its template is no longer installed
+     */
+    public Template template(String scenarioId) {
+        ScenarioHeads.Head s = head(scenarioId);
+        return catalog.get(s.template()).orElseThrow(() -> ProblemException.conflict(
+                "Template '" + s.template() + "' of scenario '" + scenarioId + "' is not installed."));
+    }
+
     /** The version the shadow candidate of a scenario has (from memory), or null when shadow mode is off. */
     public Integer shadowVersion(String scenarioId) {
         return heads.get(scenarioId).map(ScenarioHeads.Head::shadowVersion).orElse(null);

@@ -242,7 +242,13 @@ public class ScenarioService {
         }
     }
 
-    private Scenario lockForWrite(String id, String ifMatch) {
+    /**
+     * The scenario row, locked for this transaction's write ({@code SELECT ... FOR UPDATE}).
+     *
+     * @param ifMatch the ETag the caller last saw, or null
+     * @throws ProblemException 404 unknown scenario; 412 on a stale ETag
+     */
+    public Scenario lockForWrite(String id, String ifMatch) {
         Scenario s = Scenario.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (s == null) {
             throw ProblemException.notFound("No scenario '" + id + "'.");

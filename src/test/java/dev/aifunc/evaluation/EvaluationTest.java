@@ -227,6 +227,8 @@ class EvaluationTest {
         given().contentType("text/csv").body("text,label\nGreat,positive\n")
                 .when().post("/api/scenarios/eval-bad/evaluate?version=abc").then().statusCode(422)
                 .contentType("application/problem+json").body("field", equalTo("version"));
+        given().contentType("text/csv").body("text,label\nGreat,positive\n")
+                .when().post("/api/scenarios/eval-bad/evaluate?version=-99999999999").then().statusCode(404);
         given().get("/api/scenarios/eval-bad/evaluations/compare?base=x&candidate=1").then().statusCode(422)
                 .body("field", equalTo("base"));
         given().contentType("text/csv").body("text,label\nGreat,positive\n")
