@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Requests found by a new user trying to break the service: a cross-site page posting to the API, NUL characters in
- * ids and names, the same id created four times at once. Each gets a clear 4xx, and the service keeps counting
- * usage afterwards.
+ * ids and names, the same id created four times at once; and slow-loris style traffic: bodies sent too slowly to
+ * hold the invoke places, headers that never end, headers and URLs over the size limits. Each gets a clear 4xx,
+ * and the service keeps serving (and counting usage) afterwards. The test profile's body timeout is 5 s
+ * ({@code %test.aifunc.http.body-timeout}; 20 s in production).
  */
 @QuarkusTest
 class HostileRequestsTest {
@@ -60,6 +62,152 @@ class HostileRequestsTest {
         usage.flush();
         given().queryParam("from", from.toString()).get("/api/scenarios/hostile-nul/usage").then().statusCode(200)
                 .body("total.calls", equalTo(1));
+    }
+
+    /**
+     * More slow invoke bodies than {@code aifunc.invoke.max-in-flight} hold every place (a real call gets 503), until
+     * the body timeout answers each with 408 and closes it; then the real call is served again. One of them sends a
+     * byte every 200 ms, which does not buy it more time.
+     */
+    @Test
+    void slowBodiesAreCutOffAndFreeTheirPlaces() throws Exception {
+        Api.recreate("hostile-slow", "text-embedding", Map.of());
+        int places = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("aifunc.invoke.max-in-flight", Integer.class);
+        List<java.net.Socket> slow = new ArrayList<>();
+        Thread trickler = null;
+        try {
+            for (int i = 0; i < places + 2; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port);
+                socket.setSoTimeout(30_000);
+                send(socket, "POST /api/scenarios/hostile-slow/invoke HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer " + dev.aifunc.support.TestCredentials.adminKey() + "\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{\"text\": \"");
+                slow.add(socket);
+            }
+            java.net.Socket trickling = slow.get(0);
+            trickler = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        send(trickling, "a");
+                        Thread.sleep(200);
+                    }
+                } catch (Exception closed) {
+                    // cut off, as expected
+                }
+            });
+            trickler.start();
+            Thread.sleep(500); // every request's headers read
+            Api.invoke("hostile-slow", Map.of("text", "a real caller")).then().statusCode(503)
+                    .header("Retry-After", "1");
+            long start = System.nanoTime();
+            int cut = 0;
+            int refused = 0;
+            for (java.net.Socket socket : slow) {
+                String answer = readResponse(socket);
+                if (answer.startsWith("HTTP/1.1 503")) {
+                    refused++; // over the limit: refused at once, before its body
+                    continue;
+                }
+                org.hamcrest.MatcherAssert.assertThat(answer, org.hamcrest.Matchers.startsWith("HTTP/1.1 408"));
+                org.hamcrest.MatcherAssert.assertThat(answer, org.hamcrest.Matchers.containsString("application/problem+json"));
+                org.hamcrest.MatcherAssert.assertThat(answer, org.hamcrest.Matchers.containsString("aifunc.http.body-timeout"));
+                assertEquals(-1, socket.getInputStream().read(), "the connection is closed after the 408");
+                cut++;
+            }
+            assertEquals(places, cut, "every slow body that got a place is cut off");
+            assertEquals(2, refused, "the two over the limit were refused");
+            System.out.printf("HostileRequestsTest: %d slow bodies cut off with 408 within %.1f s of the real call's 503%n",
+                    cut, (System.nanoTime() - start) / 1e9);
+            Api.invoke("hostile-slow", Map.of("text", "a real caller")).then().statusCode(200)
+                    .body("embedding.size()", equalTo(384));
+        } finally {
+            if (trickler != null) {
+                trickler.interrupt();
+            }
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Connections whose headers never end (the classic slow-loris) take no invoke place and no worker thread: with
+     * three times {@code max-in-flight} of them open, real calls are all served. Headers over
+     * {@code quarkus.http.limits.max-header-size} (20 KiB) get 431, a request line over 4 KiB gets 414.
+     */
+    @Test
+    void endlessAndOversizedHeadersAreRefused() throws Exception {
+        Api.recreate("hostile-headers", "text-embedding", Map.of());
+        int places = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("aifunc.invoke.max-in-flight", Integer.class);
+        List<java.net.Socket> endless = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3 * places; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port);
+                send(socket, "POST /api/scenarios/hostile-headers/invoke HTTP/1.1\r\nHost: localhost\r\nX-Slow: a");
+                endless.add(socket);
+            }
+            for (int i = 0; i < 20; i++) {
+                Api.invoke("hostile-headers", Map.of("text", "served while " + endless.size() + " headers dangle"))
+                        .then().statusCode(200).body("embedding.size()", equalTo(384));
+            }
+        } finally {
+            for (java.net.Socket socket : endless) {
+                socket.close();
+            }
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            send(socket, "GET /api/scenarios HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(30_000)
+                    + "\r\n\r\n");
+            org.hamcrest.MatcherAssert.assertThat(readAll(socket), org.hamcrest.Matchers.matchesPattern("(?s)HTTP/1\\.[01] 431.*"));
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            send(socket, "GET /api/scenarios/" + "a".repeat(8_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            org.hamcrest.MatcherAssert.assertThat(readAll(socket), org.hamcrest.Matchers.matchesPattern("(?s)HTTP/1\\.[01] 414.*"));
+        }
+        Api.invoke("hostile-headers", Map.of("text", "still served")).then().statusCode(200);
+    }
+
+    private static void send(java.net.Socket socket, String text) throws java.io.IOException {
+        socket.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    /** One HTTP/1.1 response: status line, headers and a {@code Content-Length} body. */
+    private static String readResponse(java.net.Socket socket) throws java.io.IOException {
+        java.io.InputStream in = socket.getInputStream();
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            if (head.toString(java.nio.charset.StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        String headers = head.toString(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+        byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+        return headers + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Everything the server sends until it closes the connection (or its read timeout passes). */
+    private static String readAll(java.net.Socket socket) throws java.io.IOException {
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        int n;
+        try {
+            while ((n = socket.getInputStream().read(buffer)) > 0) {
+                received.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException timeout) {
+            received.write("[no end after the read timeout]".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.net.SocketException reset) {
+            // closed by the server after its answer
+        }
+        return received.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

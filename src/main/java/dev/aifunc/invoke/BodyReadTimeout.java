@@ -1,0 +1,92 @@
+package dev.aifunc.invoke;
+
+import dev.aifunc.problem.Problem;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Cuts off request bodies that arrive too slowly (slow-loris style "slow POST"): a body must be complete within
+ * {@code aifunc.http.body-timeout} (20 s) plus one second for every {@code aifunc.http.body-min-rate} bytes received
+ * (64 KiB/s), the rule of Apache's mod_reqtimeout. A request over its deadline gets 408 problem+json with
+ * {@code Connection: close} and its connection is closed, which frees its place under
+ * {@code aifunc.invoke.max-in-flight}. A body sent at 1 byte/s is cut after 20 s; a 64 MiB upload is allowed
+ * about 17 minutes. Requests without a body (no {@code Content-Length}, not chunked) are not timed. Metric:
+ * {@code aifunc_http_body_timeouts_total}.
+ */
+@ApplicationScoped
+public class BodyReadTimeout {
+
+    private final long initialMs;
+    private final long minBytesPerSecond;
+    private final Counter cut;
+
+    public BodyReadTimeout(@ConfigProperty(name = "aifunc.http.body-timeout", defaultValue = "20s") Duration initial,
+                           @ConfigProperty(name = "aifunc.http.body-min-rate", defaultValue = "64K") MemorySize minRate,
+                           MeterRegistry metrics) {
+        this.initialMs = initial.toMillis();
+        this.minBytesPerSecond = Math.max(1, minRate.asLongValue());
+        this.cut = Counter.builder("aifunc.http.body.timeouts")
+                .description("Requests cut off with 408 because their body arrived slower than aifunc.http.body-*")
+                .register(metrics);
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-101).handler(ctx -> {
+            HttpServerRequest request = ctx.request();
+            boolean hasBody = request.getHeader("Content-Length") != null
+                    || request.getHeader("Transfer-Encoding") != null;
+            if (hasBody && !request.isEnded()) {
+                long start = System.nanoTime();
+                ctx.vertx().setTimer(initialMs, id -> check(ctx, start));
+            }
+            ctx.next();
+        });
+        // the endpoint's own attempt to answer a request cut off here fails on the closed response: nothing to log
+        router.route().order(-101).failureHandler(ctx -> {
+            if (ctx.get(CUT) == null) {
+                ctx.next();
+            }
+        });
+    }
+
+    private static final String CUT = BodyReadTimeout.class.getName() + ".cut";
+
+    /** On the request's event loop: re-arms the timer while the body keeps to the rate, else answers 408. */
+    private void check(RoutingContext ctx, long startNanos) {
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        if (request.isEnded() || response.ended() || response.closed()) {
+            return;
+        }
+        long allowedMs = initialMs + request.bytesRead() * 1000 / minBytesPerSecond;
+        long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+        if (elapsedMs < allowedMs) {
+            ctx.vertx().setTimer(allowedMs - elapsedMs, id -> check(ctx, startNanos));
+            return;
+        }
+        cut.increment();
+        ctx.put(CUT, Boolean.TRUE);
+        if (response.headWritten()) {
+            request.connection().close();
+            return;
+        }
+        Problem problem = new Problem("about:blank", "Request Timeout", 408, "The request body arrived too slowly: "
+                + request.bytesRead() + " bytes in " + elapsedMs + " ms. A body must arrive within "
+                + initialMs + " ms plus 1 s per " + minBytesPerSecond + " bytes (aifunc.http.body-timeout, "
+                + "aifunc.http.body-min-rate).", request.path(), "(body)",
+                initialMs + " ms + 1 s per " + minBytesPerSecond + " bytes", null);
+        response.setStatusCode(408).putHeader("Content-Type", "application/problem+json")
+                .putHeader("Connection", "close")
+                .end(Json.encode(problem)).onComplete(done -> request.connection().close());
+    }
+}
