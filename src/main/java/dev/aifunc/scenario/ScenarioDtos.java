@@ -13,11 +13,14 @@ public final class ScenarioDtos {
     private ScenarioDtos() {
     }
 
+    /** What a scenario id must match: 2-64 characters of a-z, 0-9 and '-', starting with a letter or digit. */
+    public static final String ID_REGEX = "^[a-z0-9][a-z0-9-]{1,63}$";
+
     /** Body of {@code POST /api/scenarios}. */
     @Schema(name = "CreateScenario")
     public record Create(
             @Schema(description = "URL-safe slug: lower-case letters, digits and dashes, 2-64 characters", example = "shop-faq")
-            @NotBlank @Pattern(regexp = "^[a-z0-9][a-z0-9-]{1,63}$",
+            @NotBlank @Pattern(regexp = ID_REGEX,
                     message = "must be 2-64 characters of a-z, 0-9 and '-', starting with a letter or digit") String id,
             @Schema(description = "Template id, see GET /api/templates", example = "faq-matching")
             @NotBlank String template,

@@ -13,8 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Hands every answered {@code POST /api/scenarios/{id}/invoke} and {@code /invoke-batch} to the
  * {@link UsageRecorder}: scenario, the version from {@code X-Scenario-Version}, status, time in the service (ms, from
  * the request filter to the response filter) and the body size from {@code Content-Length} (0 when the body was
- * chunked) and the API key; calls refused before they reached the scenario (401, 403) are not recorded. Every call is
- * counted in the Micrometer timer {@code aifunc_invoke_seconds} (Prometheus at {@code /q/metrics}) with
+ * chunked) and the API key; calls refused before they reached the scenario (401, 403), and calls on ids no
+ * scenario can have, are not recorded. Every call is counted in the Micrometer timer {@code aifunc_invoke_seconds} (Prometheus at {@code /q/metrics}) with
  * the tags {@code scenario}, {@code endpoint} and {@code status} ({@code 2xx}, {@code 4xx}, ...).
  */
 public class UsageFilter {
@@ -70,6 +70,10 @@ public class UsageFilter {
             // refused before the scenario was reached (no or a bad key, out of scope): not a call of the scenario,
             // and its id is whatever the caller typed, so it is no tag value either
             scenario = "(refused)";
+        } else if (version == null && !m.group(1).matches(dev.aifunc.scenario.ScenarioDtos.ID_REGEX)) {
+            // an id no scenario can have (too long, upper case, %-escapes...): the caller's typo, not a call of a
+            // scenario, and no text to store (found by FuzzedRequestsTest: such ids were refused by the database)
+            scenario = "(unknown)";
         } else {
             recorder.record(new UsageRecorder.Call(m.group(1), version, response.getStatus(), nanos / 1e6, bytes,
                     caller.keyId(), (Instant) request.getProperty(ARRIVED)));

@@ -82,7 +82,8 @@ public class UsageRecorder {
         }
         flushQuietly();
         if (!buffer.isEmpty() || dropped.get() > 0) { // both are normally 0
-            LOG.warnf("usage: %d records could not be written at shutdown, %d were dropped while the buffer was full",
+            LOG.warnf("usage: %d records could not be written at shutdown; %d were dropped since the start (buffer full, "
+                    + "or refused by the database)",
                     buffer.size(), dropped.get());
         }
     }
@@ -166,7 +167,7 @@ public class UsageRecorder {
         return buffer.size();
     }
 
-    /** Records dropped because the buffer was full, since start. */
+    /** Records dropped since the start: the buffer was full, or the database refused the record as data. */
     public long dropped() {
         return dropped.get();
     }
