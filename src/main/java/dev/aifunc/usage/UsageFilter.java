@@ -14,8 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * {@link UsageRecorder}: scenario, the version from {@code X-Scenario-Version}, status, time in the service (ms, from
  * the request filter to the response filter) and the body size from {@code Content-Length} (0 when the body was
  * chunked) and the API key; calls refused before they reached the scenario (401, 403), and calls on ids no
- * scenario can have, are not recorded. Every call is counted in the Micrometer timer {@code aifunc_invoke_seconds} (Prometheus at {@code /q/metrics}) with
- * the tags {@code scenario}, {@code endpoint} and {@code status} ({@code 2xx}, {@code 4xx}, ...).
+ * scenario can have, are not recorded. Every call is counted in the Micrometer timer
+ * {@code aifunc_invoke_seconds} (Prometheus at {@code /q/metrics}) with the tags {@code scenario}, {@code endpoint} and {@code status} ({@code 2xx}, {@code 4xx}, ...).
  */
 public class UsageFilter {
 

@@ -53,7 +53,7 @@ class KilledDuringWriteIT {
             PackagedService.api(portA).contentType("application/json")
                     .body(Map.of("id", "killed-catalogue", "template", "similar-items", "name", "catalogue"))
                     .post("/api/scenarios").then().statusCode(201);
-            PackagedService.api(portA).contentType("application/x-ndjson").body(catalogue("old", 25))
+            PackagedService.api(portA).contentType("application/x-ndjson").body(catalogue("old", 25).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .put("/api/scenarios/killed-catalogue/datasets/items").then().statusCode(200);
 
             b = startB(portB, dbPort);
@@ -68,15 +68,14 @@ class KilledDuringWriteIT {
             Process killed = b;
             Thread upload = new Thread(() -> {
                 try {
-                    PackagedService.api(portB).contentType("application/x-ndjson").body(catalogue("new", 3000))
+                    PackagedService.api(portB).contentType("application/x-ndjson").body(catalogue("new", 3000).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                             .put("/api/scenarios/killed-catalogue/datasets/items");
                 } catch (Exception cutOff) {
                     // B died under it
                 }
             });
             upload.start();
-            awaitUploadRunning(portB);
-            Thread.sleep(300);
+            String phase = awaitStoring(portB);
             killed.destroyForcibly();
             killed.waitFor(30, TimeUnit.SECONDS);
             upload.join(30_000);
@@ -90,8 +89,8 @@ class KilledDuringWriteIT {
             for (String item : similar.jsonPath().<String>getList("items.id")) {
                 assertTrue(item.startsWith(prefix + "-"), item + " is not in the stored " + prefix + " catalogue");
             }
-            System.out.printf("KilledDuringWriteIT: catalogue upload killed; the %s catalogue (%d rows) is served%n",
-                    prefix, rows);
+            System.out.printf("KilledDuringWriteIT: catalogue upload killed while %s; the %s catalogue (%d rows) is "
+                    + "served%n", phase, prefix, rows);
 
             // B again: the same answers, and it saves on top of the last whole version
             b = startB(portB, dbPort);
@@ -120,12 +119,22 @@ class KilledDuringWriteIT {
         }
     }
 
-    /** Four clients save new versions on B without pause; B is SIGKILLed 1.5–3 s after they start. */
+    /**
+     * Ten saves on B one after the other, then four clients save new versions on B without pause; B is SIGKILLed
+     * 3–5 s after they start.
+     */
     private static Saves saveUntilKilled(int portB, Process b) throws Exception {
         Map<String, Integer> acked = new ConcurrentHashMap<>();
         Set<String> sent = ConcurrentHashMap.newKeySet();
         Set<String> refused = ConcurrentHashMap.newKeySet();
         AtomicBoolean dead = new AtomicBoolean();
+        for (int i = 0; i < 10; i++) { // warm: saves at their usual speed, so that many are in flight at the kill
+            String token = UUID.randomUUID().toString();
+            sent.add(token);
+            acked.put(token, PackagedService.api(portB).contentType("application/json")
+                    .body(Map.of("name", token, "config", faq(token))).put("/api/scenarios/" + ID)
+                    .then().statusCode(200).extract().path("version"));
+        }
         ExecutorService clients = Executors.newFixedThreadPool(4);
         for (int c = 0; c < 4; c++) {
             clients.submit(() -> {
@@ -146,8 +155,11 @@ class KilledDuringWriteIT {
                 }
             });
         }
-        Thread.sleep(1500 + new java.util.Random().nextInt(1500));
+        long start = System.nanoTime();
+        Thread.sleep(3000 + new java.util.Random().nextInt(2000));
         b.destroyForcibly(); // SIGKILL
+        System.out.printf("KilledDuringWriteIT: SIGKILL %.1f s after four clients started saving%n",
+                (System.nanoTime() - start) / 1e9);
         dead.set(true);
         b.waitFor(30, TimeUnit.SECONDS);
         clients.shutdown();
@@ -206,21 +218,31 @@ class KilledDuringWriteIT {
         return b;
     }
 
-    private static void awaitUploadRunning(int port) throws InterruptedException {
+    /**
+     * Polls B's upload progress until the rows are being stored (inside the replacing transaction), or the upload
+     * is past that; returns what the last poll said (e.g. {@code storing 1200/3000}).
+     */
+    private static String awaitStoring(int port) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
+        String last = "not started";
         while (System.nanoTime() < deadline) {
             try {
-                Boolean running = PackagedService.api(port).get("/api/scenarios/killed-catalogue/datasets/items/progress")
-                        .then().extract().path("running");
-                if (Boolean.TRUE.equals(running)) {
-                    return;
+                JsonPath p = PackagedService.api(port).get("/api/scenarios/killed-catalogue/datasets/items/progress")
+                        .then().extract().jsonPath();
+                if (p.getBoolean("running")) {
+                    last = p.getString("phase") + " " + p.getString("rowsStored") + "/" + p.getString("rowsRead");
+                    if (!"reading".equals(p.getString("phase"))) {
+                        return last;
+                    }
+                } else if (!"not started".equals(last)) {
+                    return "finished";
                 }
-            } catch (Exception notYet) {
+            } catch (Exception busy) {
                 // B busy
             }
-            Thread.sleep(20);
+            Thread.sleep(2);
         }
-        throw new AssertionError("the catalogue upload never showed as running on B");
+        throw new AssertionError("the catalogue upload never got to storing on B (last: " + last + ")");
     }
 
     /** The FAQ answer to question 7 on {@code port}. */
