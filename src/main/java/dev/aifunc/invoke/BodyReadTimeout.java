@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -22,6 +23,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code aifunc.invoke.max-in-flight}. A body sent at 1 byte/s is cut after 20 s; a 64 MiB upload is allowed
  * about 17 minutes. Requests without a body (no {@code Content-Length}, not chunked) are not timed. Metric:
  * {@code aifunc_http_body_timeouts_total}.
+ * <p>
+ * Not timed either: the two uploads read as a stream while they are processed (dataset {@code PUT} and
+ * {@code POST .../evaluate}), whose bytes arrive only as fast as the service reads them; a client that stops
+ * sending there fails the upload after {@code quarkus.http.read-timeout} (60 s) without a byte.
  */
 @ApplicationScoped
 public class BodyReadTimeout {
@@ -45,7 +50,7 @@ public class BodyReadTimeout {
             HttpServerRequest request = ctx.request();
             boolean hasBody = request.getHeader("Content-Length") != null
                     || request.getHeader("Transfer-Encoding") != null;
-            if (hasBody && !request.isEnded()) {
+            if (hasBody && !request.isEnded() && !STREAMED.matcher(request.path()).matches()) {
                 long start = System.nanoTime();
                 ctx.vertx().setTimer(initialMs, id -> check(ctx, start));
             }
@@ -60,6 +65,8 @@ public class BodyReadTimeout {
     }
 
     private static final String CUT = BodyReadTimeout.class.getName() + ".cut";
+    /** The uploads whose body the endpoint reads as a stream while it works (DatasetResource, EvaluationResource). */
+    private static final Pattern STREAMED = Pattern.compile("^/api/scenarios/[^/]+/(evaluate|datasets/[^/]+)/?$");
 
     /** On the request's event loop: re-arms the timer while the body keeps to the rate, else answers 408. */
     private void check(RoutingContext ctx, long startNanos) {

@@ -46,8 +46,45 @@ public final class JsonSchemas {
 
     /** Validates a value; an empty list means valid. Field paths have the {@code prefix} prepended. */
     public static List<Problem.FieldError> validate(Schema schema, JsonNode value, String prefix) {
-        List<Error> errors = schema.validate(value.toString(), InputFormat.JSON);
+        List<Error> errors;
+        try {
+            errors = schema.validate(value.toString(), InputFormat.JSON);
+        } catch (RuntimeException e) {
+            // the validator's minimum/maximum checks convert a fractional number to long and throw when it is out
+            // of range ({"topK": 1e308}, found by FuzzedRequestsTest): report that number as the error
+            String huge = hugeNumber(value, "");
+            if (huge == null) {
+                throw e;
+            }
+            String field = prefix == null || prefix.isEmpty() ? (huge.isEmpty() ? "(body)" : huge)
+                    : huge.isEmpty() ? prefix : prefix + "." + huge;
+            return List.of(new Problem.FieldError(field, null, "is a number out of range", null));
+        }
         return errors.stream().map(e -> new Problem.FieldError(field(prefix, e), null, message(e), limit(e))).toList();
+    }
+
+    /** The dotted path of the first fractional number beyond the 64-bit integer range, or null when there is none. */
+    private static String hugeNumber(JsonNode node, String path) {
+        if (node.isNumber() && !node.isIntegralNumber() && !(Math.abs(node.doubleValue()) < 0x1p63)) {
+            return path;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = hugeNumber(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var entry = it.next();
+                String found = hugeNumber(entry.getValue(), path.isEmpty() ? entry.getKey() : path + "." + entry.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     private static String field(String prefix, Error e) {

@@ -105,6 +105,18 @@ class BadInputTest {
         stillWorks();
     }
 
+    /** Two inputs FuzzedRequestsTest found giving 500, now a 4xx naming what is wrong. */
+    @Test
+    void hugeNumbersAndUnparseableContentTypes() {
+        Api.recreate("bad-input-similar", "similar-items", Map.of());
+        problem(given().contentType("application/json").body("{\"text\": \"a film\", \"topK\": 1e308}")
+                .post("/api/scenarios/bad-input-similar/invoke"), 422).body("field", equalTo("topK"));
+        problem(given().contentType("application/json").body("{\"text\": \"a film\", \"topK\": -1e999}")
+                .post("/api/scenarios/bad-input-similar/invoke"), 422).body("field", equalTo("topK"));
+        problem(given().contentType("garbage").body("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/scenarios/" + ID + "/invoke"), 415)
+                .body("field", equalTo("Content-Type"));
+    }
+
     @Test
     void missingFieldWrongTypesAndUnknownFields() {
         problem(Api.invoke(ID, Map.of()), 422).body("field", equalTo("text"));

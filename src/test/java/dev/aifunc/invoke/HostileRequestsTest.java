@@ -132,6 +132,30 @@ class HostileRequestsTest {
     }
 
     /**
+     * A dataset upload is read as a stream while it is stored, so it is not under the body timeout; a client that
+     * stops sending half-way gets a 4xx after {@code quarkus.http.read-timeout} (5 s in the test profile) and
+     * nothing changes.
+     */
+    @Test
+    void anUploadThatStopsHalfWayFailsAndChangesNothing() throws Exception {
+        Api.recreate("hostile-upload", "review-sentiment", Map.of());
+        given().contentType("text/csv").body("text,label\nA lovely film,positive\nA dreadful film,negative\n")
+                .put("/api/scenarios/hostile-upload/datasets/examples").then().statusCode(200).body("rows", equalTo(2));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            send(socket, "PUT /api/scenarios/hostile-upload/datasets/examples HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + dev.aifunc.support.TestCredentials.adminKey() + "\r\n"
+                    + "Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\ntext,label\ngreat film,positive\n");
+            String answer = readResponse(socket);
+            org.hamcrest.MatcherAssert.assertThat(answer, org.hamcrest.Matchers.matchesPattern("(?s)HTTP/1\\.1 4\\d\\d.*"));
+            org.hamcrest.MatcherAssert.assertThat(answer, org.hamcrest.Matchers.containsString("application/problem+json"));
+        }
+        given().get("/api/scenarios/hostile-upload/datasets/examples").then().statusCode(200).body("rows", equalTo(2));
+        Api.invoke("hostile-upload", Map.of("text", "A wonderful film.")).then().statusCode(200)
+                .body("label", equalTo("positive"));
+    }
+
+    /**
      * Connections whose headers never end (the classic slow-loris) take no invoke place and no worker thread: with
      * three times {@code max-in-flight} of them open, real calls are all served. Headers over
      * {@code quarkus.http.limits.max-header-size} (20 KiB) get 431, a request line over 4 KiB gets 414.

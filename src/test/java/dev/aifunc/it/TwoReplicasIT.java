@@ -62,8 +62,8 @@ class TwoReplicasIT {
 
     /**
      * The database goes away under a running replica (B) and comes back: B keeps answering its prepared scenario,
-     * a write on B gets 503 with {@code Retry-After} (never 500), and once PostgreSQL is back B writes again and hears
-     * of changes made elsewhere, without a restart.
+     * a write on B gets 503 with {@code Retry-After} (never 500) and B is not ready; once PostgreSQL is back B is ready
+     * again, writes again and hears of changes made elsewhere, without a restart.
      */
     @Test
     void aReplicaKeepsServingWhileTheDatabaseRestarts() throws Exception {
@@ -104,6 +104,13 @@ class TwoReplicasIT {
                 Thread.sleep(200);
             }
             org.junit.jupiter.api.Assertions.assertEquals(200, status, "B could not write after the database came back");
+            // readiness tells the truth again, without a restart of B
+            int ready = 0;
+            for (long until = System.nanoTime() + 10_000_000_000L; System.nanoTime() < until && ready != 200; ) {
+                ready = PackagedService.api(portB).get("/q/health/ready").statusCode();
+                Thread.sleep(100);
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(200, ready, "B not ready again after the database came back");
             seen(portA, "updated on B after the outage", r -> "We are open 8 to 8, every day.".equals(answer(r)));
             // B's change feed has reconnected by now (back-off at most 5 s): a rollback on A reaches B
             Thread.sleep(6_000);
