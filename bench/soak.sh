@@ -78,6 +78,7 @@ rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' /proc/$pid/status; }
 rss0=$(rss)
 printf '%-4s %-7s %8s %8s %8s %8s %6s %6s  %s\n' min kind calls "req/s" "p50 ms" "p99 ms" non2xx sockerr codes
 declare -A total_calls total_bad
+wrk_failed=0
 for m in $(seq 1 "$minutes"); do
   wrks=()
   while read -r kind path type body conns; do
@@ -91,7 +92,10 @@ for m in $(seq 1 "$minutes"); do
   wait "${wrks[@]}" || true
   kill -0 $pid 2>/dev/null || { echo "the service died"; tail -50 "$work/service.log"; exit 1; }
   while read -r kind _; do
-    read -r _ calls rps p50 p99 bad sock codes < <(grep '^RESULT' "$work/wrk-$kind.txt" || echo "RESULT 0 0 0 0 0 0 wrk-failed")
+    if ! grep -q '^RESULT' "$work/wrk-$kind.txt"; then
+      wrk_failed=$((wrk_failed + 1)); echo "$m $kind: wrk printed no result:"; cat "$work/wrk-$kind.txt"; continue
+    fi
+    read -r _ calls rps p50 p99 bad sock codes < <(grep '^RESULT' "$work/wrk-$kind.txt")
     printf '%-4s %-7s %8s %8s %8s %8s %6s %6s  %s\n' "$m" "$kind" "$calls" "$rps" "$p50" "$p99" "$bad" "$sock" "$codes"
     total_calls[$kind]=$(( ${total_calls[$kind]:-0} + calls ))
     total_bad[$kind]=$(( ${total_bad[$kind]:-0} + bad + sock ))
@@ -101,9 +105,9 @@ for m in $(seq 1 "$minutes"); do
     "$(ls /proc/$pid/task | wc -l)" "$(ls /proc/$pid/fd | wc -l)" "$(grep -c ' ERROR ' "$work/service.log" || true)" \
     "$([ "$now" = "$first" ] && echo "as at the start" || echo "CHANGED: $now")"
 done
-echo "== totals over $minutes min"
+echo "== totals over $minutes min (wrk runs without a result: $wrk_failed)"
 for kind in text image faces similar foryou; do
-  printf '%-8s %9d calls, %d not 2xx or failed\n' "$kind" "${total_calls[$kind]}" "${total_bad[$kind]}"
+  printf '%-8s %9d calls, %d not 2xx or failed\n' "$kind" "${total_calls[$kind]:-0}" "${total_bad[$kind]:-0}"
 done
 rss1=$(rss)
 echo "RSS after the first probe / at the end: $rss0 / $rss1 MiB ($(awk -v a="$rss0" -v b="$rss1" 'BEGIN {printf "%.2fx", b / a}'))"

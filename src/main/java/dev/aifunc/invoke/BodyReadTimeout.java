@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,10 +19,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Cuts off request bodies that arrive too slowly (slow-loris style "slow POST"): a body must be complete within
  * {@code aifunc.http.body-timeout} (20 s) plus one second for every {@code aifunc.http.body-min-rate} bytes received
- * (64 KiB/s), the rule of Apache's mod_reqtimeout. A request over its deadline gets 408 problem+json with
- * {@code Connection: close} and its connection is closed, which frees its place under
- * {@code aifunc.invoke.max-in-flight}. A body sent at 1 byte/s is cut after 20 s; a 64 MiB upload is allowed
- * about 17 minutes. Requests without a body (no {@code Content-Length}, not chunked) are not timed. Metric:
+ * (16 KiB, that is 128 kbit/s), the rule of Apache's mod_reqtimeout with a higher rate. A request over its deadline
+ * gets 408 problem+json and is closed (HTTP/1.1: its connection, with {@code Connection: close}; HTTP/2: its stream
+ * only), which frees its place under {@code aifunc.invoke.max-in-flight}. A body sent at 1 byte/s is cut after
+ * 20 s; a 1 MiB invoke body is allowed 84 s, a 64 MiB upload about 68 minutes. HTTP/1.1 requests without a body
+ * (no {@code Content-Length}, not chunked) are not timed; a {@code body-timeout} of 0 turns the check off. Metric:
  * {@code aifunc_http_body_timeouts_total}.
  * <p>
  * Not timed either: the two uploads read as a stream while they are processed (dataset {@code PUT} and
@@ -31,12 +33,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BodyReadTimeout {
 
+    private static final String CUT = BodyReadTimeout.class.getName() + ".cut";
+    /** The uploads whose body the endpoint reads as a stream while it works (DatasetResource, EvaluationResource). */
+    private static final Pattern STREAMED = Pattern.compile("^/api/scenarios/[^/]+/(evaluate|datasets/[^/]+)/?$");
+
     private final long initialMs;
     private final long minBytesPerSecond;
     private final Counter cut;
 
+    /**
+     * @param initial the time every body gets (0 or less: no check)
+     * @param minRate the bytes per second that earn one more second each
+     */
     public BodyReadTimeout(@ConfigProperty(name = "aifunc.http.body-timeout", defaultValue = "20s") Duration initial,
-                           @ConfigProperty(name = "aifunc.http.body-min-rate", defaultValue = "64K") MemorySize minRate,
+                           @ConfigProperty(name = "aifunc.http.body-min-rate", defaultValue = "16K") MemorySize minRate,
                            MeterRegistry metrics) {
         this.initialMs = initial.toMillis();
         this.minBytesPerSecond = Math.max(1, minRate.asLongValue());
@@ -46,13 +56,18 @@ public class BodyReadTimeout {
     }
 
     void install(@Observes Router router) {
+        if (initialMs <= 0) {
+            return;
+        }
         router.route().order(-101).handler(ctx -> {
             HttpServerRequest request = ctx.request();
-            boolean hasBody = request.getHeader("Content-Length") != null
-                    || request.getHeader("Transfer-Encoding") != null;
-            if (hasBody && !request.isEnded() && !STREAMED.matcher(request.path()).matches()) {
+            boolean mayHaveBody = request.version() == HttpVersion.HTTP_2
+                    || request.getHeader("Content-Length") != null || request.getHeader("Transfer-Encoding") != null;
+            if (mayHaveBody && !request.isEnded() && !STREAMED.matcher(ctx.normalizedPath()).matches()) {
+                long[] timer = {0};
                 long start = System.nanoTime();
-                ctx.vertx().setTimer(initialMs, id -> check(ctx, start));
+                timer[0] = ctx.vertx().setTimer(initialMs, id -> check(ctx, start, timer));
+                ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer[0]));
             }
             ctx.next();
         });
@@ -64,12 +79,8 @@ public class BodyReadTimeout {
         });
     }
 
-    private static final String CUT = BodyReadTimeout.class.getName() + ".cut";
-    /** The uploads whose body the endpoint reads as a stream while it works (DatasetResource, EvaluationResource). */
-    private static final Pattern STREAMED = Pattern.compile("^/api/scenarios/[^/]+/(evaluate|datasets/[^/]+)/?$");
-
     /** On the request's event loop: re-arms the timer while the body keeps to the rate, else answers 408. */
-    private void check(RoutingContext ctx, long startNanos) {
+    private void check(RoutingContext ctx, long startNanos, long[] timer) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         if (request.isEnded() || response.ended() || response.closed()) {
@@ -78,22 +89,43 @@ public class BodyReadTimeout {
         long allowedMs = initialMs + request.bytesRead() * 1000 / minBytesPerSecond;
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
         if (elapsedMs < allowedMs) {
-            ctx.vertx().setTimer(allowedMs - elapsedMs, id -> check(ctx, startNanos));
+            timer[0] = ctx.vertx().setTimer(allowedMs - elapsedMs, id -> check(ctx, startNanos, timer));
             return;
         }
         cut.increment();
         ctx.put(CUT, Boolean.TRUE);
-        if (response.headWritten()) {
-            request.connection().close();
-            return;
+        boolean http2 = request.version() == HttpVersion.HTTP_2;
+        try {
+            if (response.headWritten()) {
+                close(request, response, http2);
+                return;
+            }
+            Problem problem = new Problem("about:blank", "Request Timeout", 408, "The request body arrived too "
+                    + "slowly: " + request.bytesRead() + " bytes in " + elapsedMs + " ms. A body must arrive within "
+                    + initialMs + " ms plus 1 s per " + minBytesPerSecond + " bytes (aifunc.http.body-timeout, "
+                    + "aifunc.http.body-min-rate).", request.path(), "(body)",
+                    initialMs + " ms + 1 s per " + minBytesPerSecond + " bytes", null);
+            response.setStatusCode(408).putHeader("Content-Type", "application/problem+json");
+            if (!http2) {
+                response.putHeader("Connection", "close");
+            }
+            response.end(Json.encode(problem)).onComplete(done -> {
+                if (!http2) {
+                    request.connection().close();
+                }
+            });
+        } catch (IllegalStateException answeredMeanwhile) {
+            // the endpoint wrote its own answer between the check above and this one: nothing to cut
         }
-        Problem problem = new Problem("about:blank", "Request Timeout", 408, "The request body arrived too slowly: "
-                + request.bytesRead() + " bytes in " + elapsedMs + " ms. A body must arrive within "
-                + initialMs + " ms plus 1 s per " + minBytesPerSecond + " bytes (aifunc.http.body-timeout, "
-                + "aifunc.http.body-min-rate).", request.path(), "(body)",
-                initialMs + " ms + 1 s per " + minBytesPerSecond + " bytes", null);
-        response.setStatusCode(408).putHeader("Content-Type", "application/problem+json")
-                .putHeader("Connection", "close")
-                .end(Json.encode(problem)).onComplete(done -> request.connection().close());
+    }
+
+    private static void close(HttpServerRequest request, HttpServerResponse response, boolean http2) {
+        if (http2) {
+            // this stream only (the connection carries other requests): NO_ERROR after a complete response asks the
+            // client to stop sending its body (RFC 9113, section 8.1)
+            response.reset(0);
+        } else {
+            request.connection().close();
+        }
     }
 }

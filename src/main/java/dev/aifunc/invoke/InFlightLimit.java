@@ -39,7 +39,7 @@ public class InFlightLimit {
 
     void install(@Observes Router router) {
         router.route().order(-99).handler(ctx -> {
-            if (!ctx.request().method().name().equals("POST") || !INVOKE.matcher(ctx.request().path()).matches()) {
+            if (!ctx.request().method().name().equals("POST") || !INVOKE.matcher(ctx.normalizedPath()).matches()) {
                 ctx.next();
                 return;
             }

@@ -44,7 +44,13 @@ public final class JsonSchemas {
         }
     }
 
-    /** Validates a value; an empty list means valid. Field paths have the {@code prefix} prepended. */
+    /**
+     * Validates a value; an empty list means valid. Field paths have the {@code prefix} prepended. A fractional
+     * number beyond the 64-bit integer range, on which the validator itself fails, comes back as one error
+     * "is a number out of range" naming it.
+     *
+     * @throws RuntimeException what the validator throws for any other reason
+     */
     public static List<Problem.FieldError> validate(Schema schema, JsonNode value, String prefix) {
         List<Error> errors;
         try {

@@ -25,8 +25,8 @@ import org.jboss.logging.Logger;
  * Records every invoke call without a database write on the request path: {@link #record} only puts the record into
  * a bounded in-memory buffer; a background thread writes the buffer to {@code invoke_usage} in batches every
  * {@code aifunc.usage.flush-interval}, and a graceful shutdown writes what is left. When the database is away the
- * records stay buffered and are written once it is back; only when the buffer is full are new records dropped (and
- * counted in {@link #dropped()}).
+ * records stay buffered and are written once it is back; only when the buffer is full are new records dropped; those
+ * and the records the database refuses as data (too long, invalid) are counted in {@link #dropped()}.
  */
 @ApplicationScoped
 public class UsageRecorder {

@@ -33,8 +33,9 @@ import static org.quicktheories.QuickTheory.qt;
  * and admin API: random JSON built from the templates' field names, broken JSON and UTF-8, mutated and oversized
  * images (a PNG whose header claims 50,000 x 50,000 pixels), random CSV and JSON Lines datasets and evaluation
  * files, random ids, versions and query parameters, with and without content types. Property: no answer is a
- * server error (5xx), other than 503 with {@code Retry-After} (back-pressure), and every 4xx is problem+json whose
- * {@code status} is the HTTP status (but 414 and 431, which the HTTP codec sends without a body). Afterwards the service still answers correctly.
+ * server error (5xx), other than 503 with {@code Retry-After} (back-pressure), and every 4xx of {@code /api} is
+ * problem+json whose {@code status} is the HTTP status (but 414 and 431, which the HTTP codec sends without a body,
+ * and answers to HEAD). Accept headers vary too, valid and not. Afterwards the service still answers correctly.
  * <p>
  * Bounded in time: {@code -Dfuzz.seconds} (90 by default). The seed changes with every run; a failure prints it
  * with the shrunk request.
@@ -62,12 +63,24 @@ class FuzzedRequestsTest {
             "text/plain", "text/csv", "application/x-ndjson", "image/png", "image/jpeg", "application/octet-stream",
             "multipart/form-data; boundary=fz", "application/json; charset=latin1", "garbage", "");
 
+    private static final List<String> ACCEPTS = List.of("", "", "", "application/json", "*/*", "/", "garbage",
+            "image/png", "text/html", "application/problem+json;q=0.5, */*;q=0.1", "image/*;q=abc", ";;;");
+
     /** One generated HTTP request. */
-    record Call(String method, String path, String contentType, byte[] body) {
+    record Call(String method, String path, String contentType, byte[] body, String accept) {
+        Call(String method, String path, String contentType, byte[] body) {
+            this(method, path, contentType, body, "");
+        }
+
+        Call withAccept(String value) {
+            return new Call(method, path, contentType, body, value);
+        }
+
         @Override
         public String toString() {
             String shown = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
-            return method + " " + path + " [" + contentType + "] " + body.length + " bytes: " + shown;
+            return method + " " + path + " [" + contentType + "]" + (accept.isEmpty() ? "" : " Accept: " + accept)
+                    + " " + body.length + " bytes: " + shown;
         }
     }
 
@@ -102,8 +115,12 @@ class FuzzedRequestsTest {
         Api.recreate("fz-after", "review-sentiment", Map.of());
         Api.invoke("fz-after", Map.of("text", "An absolutely wonderful film, I loved every minute of it."))
                 .then().statusCode(200).body("label", equalTo("positive"));
-        Api.invoke("fz-faq", Map.of("question", "what are your opening hours?")).then().statusCode(200)
+        Api.recreate("fz-after-faq", "faq-matching", Map.of("language", "en", "faq", List.of(
+                Map.of("question", "When are you open?", "answer", "9 to 5."))));
+        Api.invoke("fz-after-faq", Map.of("question", "what are your opening hours?")).then().statusCode(200)
                 .body("match.answer", equalTo("9 to 5."));
+        given().delete("/api/scenarios/fz-after");
+        given().delete("/api/scenarios/fz-after-faq");
         for (String id : TARGETS) {
             given().delete("/api/scenarios/" + id);
         }
@@ -116,6 +133,9 @@ class FuzzedRequestsTest {
         }
         if (call.body().length > 0) {
             request = request.body(call.body());
+        }
+        if (!call.accept().isEmpty()) {
+            request = request.header("Accept", call.accept());
         }
         Response response = request.request(call.method(), call.path());
         int status = response.statusCode();
@@ -140,7 +160,7 @@ class FuzzedRequestsTest {
     private Gen<Call> calls() {
         return in -> {
             Draw d = new Draw(in);
-            return switch (d.pick(10)) {
+            Call call = switch (d.pick(10)) {
                 case 0, 1, 2 -> invoke(d);
                 case 3 -> batch(d);
                 case 4 -> image(d);
@@ -150,6 +170,7 @@ class FuzzedRequestsTest {
                 case 8 -> read(d);
                 default -> misc(d);
             };
+            return call.withAccept(d.pick(ACCEPTS));
         };
     }
 
