@@ -236,15 +236,16 @@ public class ImageDecoderTest {
         return out.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws Exception {
-        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] t = type.getBytes();
-        out.write(t);
-        out.write(data);
+    /** Appends one PNG chunk: length, type, data, CRC-32 of type and data (also used by FuzzedRequestsTest). */
+    static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeBytes(t);
+        out.writeBytes(data);
         CRC32 crc = new CRC32();
         crc.update(t);
         crc.update(data);
-        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     /** Inserts an EXIF APP1 segment (big-endian TIFF, IFD0 with one Orientation entry) after the JPEG's SOI. */
