@@ -53,6 +53,20 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
     }
 
     /**
+     * Largest body of one invoke call, in bytes: {@code aifunc.invoke.max-body-bytes} (1 MiB), or for a task that
+     * takes an image, {@code aifunc.images.max-bytes} as base64 (4 bytes for 3) plus 64 KiB for the other fields
+     * (about 28 MB for 20 MiB). {@link BodySizeLimit} applies it to the {@code Content-Length} before the body is read.
+     */
+    public long maxBodyBytes(boolean takesImage) {
+        return takesImage ? imageLimits.maxBytes() * 4L / 3 + 65_536 : config.maxBodyBytes();
+    }
+
+    /** Largest invoke-batch body, in bytes ({@code aifunc.invoke.max-batch-body-bytes}, 8 MiB). */
+    public long maxBatchBodyBytes() {
+        return config.maxBatchBodyBytes();
+    }
+
+    /**
      * Runs one input.
      *
      * @param body the request body, UTF-8 JSON
@@ -63,8 +77,7 @@ public class InvokeService implements dev.aifunc.scenario.ScenarioWarmer {
         long t0 = System.nanoTime();
         dev.aifunc.model.InferenceTime.reset();
         ScenarioRuntimes.Runtime runtime = runtimes.runtime(scenarioId, null);
-        // an image task's JSON carries the image in base64 (4 bytes for 3)
-        long limit = runtime.task().takesImage() ? imageLimits.maxBytes() * 4L / 3 + 65_536 : config.maxBodyBytes();
+        long limit = maxBodyBytes(runtime.task().takesImage());
         if (body.length > limit) {
             throw ProblemException.tooLarge("The request body has " + body.length + " bytes; the limit is "
                     + limit + ".", "(body)", limit + " bytes");

@@ -84,11 +84,42 @@ class BadInputTest {
     @Test
     void bodyOverTheServerLimitIsRefusedBeforeReading() throws Exception {
         // announce 64 MiB + 1 and send nothing: the answer must come from the headers alone
-        int port = io.restassured.RestAssured.port;
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        assertRefusedFromHeaders("PUT", "/api/scenarios/" + ID + "/datasets/examples", "text/csv", 67108865, 67108864);
+        stillWorks();
+    }
+
+    /** The invoke endpoints' own limits, applied to the announced length: 128 calls in progress cannot hold 64 MiB each. */
+    @Test
+    void invokeBodiesOverTheirLimitAreRefusedBeforeReading() throws Exception {
+        assertRefusedFromHeaders("POST", "/api/scenarios/" + ID + "/invoke", "application/json", 1048577, 1048576);
+        assertRefusedFromHeaders("POST", "/api/scenarios/" + ID + "/invoke-batch", "application/json", 8388609, 8388608);
+        // image templates: 20 MiB of image as base64 plus 64 KiB; unknown scenarios get the same, largest limit
+        long imageLimit = 20971520L * 4 / 3 + 65_536;
+        Api.recreate("bad-input-image", "product-category", Map.of());
+        assertRefusedFromHeaders("POST", "/api/scenarios/bad-input-image/invoke", "image/png", imageLimit + 1, imageLimit);
+        assertRefusedFromHeaders("POST", "/api/scenarios/no-such-scenario/invoke", "application/json", imageLimit + 1, imageLimit);
+        // a body without a length is read, then refused by the endpoint with the same limit
+        byte[] chunked = ("{\"text\": \"" + "c".repeat(1_100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/api/scenarios/" + ID + "/invoke"))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + dev.aifunc.support.TestCredentials.adminKey())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(chunked)))
+                .build();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        org.junit.jupiter.api.Assertions.assertEquals(413, response.statusCode(), response.body());
+        org.hamcrest.MatcherAssert.assertThat(response.body(), containsString("\"limit\":\"1048576 bytes\""));
+        stillWorks();
+    }
+
+    /** Sends only the headers of a request announcing {@code length} bytes and checks the 413 names {@code limit}. */
+    private static void assertRefusedFromHeaders(String method, String path, String contentType, long length, long limit)
+            throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("PUT /api/scenarios/" + ID + "/datasets/examples HTTP/1.1\r\n"
-                    + "Host: localhost\r\nContent-Type: text/csv\r\nContent-Length: 67108865\r\n\r\n")
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                    + contentType + "\r\nContent-Length: " + length + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             StringBuilder received = new StringBuilder();
@@ -98,11 +129,11 @@ class BadInputTest {
                 received.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
             }
             String response = received.toString();
-            org.hamcrest.MatcherAssert.assertThat(response, org.hamcrest.Matchers.startsWith("HTTP/1.1 413"));
+            org.hamcrest.MatcherAssert.assertThat(path, response, org.hamcrest.Matchers.startsWith("HTTP/1.1 413"));
             org.hamcrest.MatcherAssert.assertThat(response, containsString("application/problem+json"));
-            org.hamcrest.MatcherAssert.assertThat(response, containsString("\"limit\":\"67108864 bytes\""));
+            org.hamcrest.MatcherAssert.assertThat(response, containsString("\"limit\":\"" + limit + " bytes\""));
+            org.hamcrest.MatcherAssert.assertThat(response.toLowerCase(java.util.Locale.ROOT), containsString("connection: close"));
         }
-        stillWorks();
     }
 
     /** Two inputs FuzzedRequestsTest found giving 500, now a 4xx naming what is wrong. */
