@@ -53,6 +53,10 @@ public class DatasetService {
     private final DatasetsConfig config;
     private final CsvMapper csv = new CsvMapper();
 
+    {
+        csv.getFactory().setInputDecorator(new dev.aifunc.problem.StrictUtf8()); // malformed UTF-8: 422 with the line
+    }
+
     private final UploadProgress progress;
 
     @jakarta.inject.Inject

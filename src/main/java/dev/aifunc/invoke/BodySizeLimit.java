@@ -1,9 +1,7 @@
 package dev.aifunc.invoke;
 
+import dev.aifunc.problem.EarlyAnswers;
 import dev.aifunc.problem.Problem;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,25 +77,20 @@ public class BodySizeLimit {
 
     /** 413 in words for a person in the portal, else problem+json; the unread body is not waited for. */
     private static void refuse(RoutingContext ctx, long bytes, long limit) {
-        HttpServerResponse response = ctx.response().setStatusCode(413);
-        if (ctx.request().version() != HttpVersion.HTTP_2) {
-            response.putHeader("Connection", "close"); // HTTP/2 has no such header: its stream alone ends
-        }
         String accept = ctx.request().getHeader("Accept");
         if (ctx.request().path().startsWith("/admin") && accept != null && accept.contains("text/html")) {
             // the portal's Qute pages are not reachable from this layer
-            response.putHeader("Content-Type", "text/html; charset=utf-8")
-                    .end("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>File too large"
-                            + " · aifunc</title></head><body style=\"font-family:system-ui,sans-serif;margin:2rem\">"
-                            + "<h1>The file is too large</h1><p id=\"error-detail\">It has " + bytes
-                            + " bytes; the limit is " + limit + " bytes (" + (limit >> 20) + " MiB).</p>"
-                            + "<p>Go back and choose a smaller file, or split it.</p>"
-                            + "<p><a href=\"/admin\">Back to the scenarios</a></p></body></html>");
+            EarlyAnswers.send(ctx, 413, "text/html; charset=utf-8", "<!DOCTYPE html><html lang=\"en\"><head>"
+                    + "<meta charset=\"utf-8\"><title>File too large · aifunc</title></head>"
+                    + "<body style=\"font-family:system-ui,sans-serif;margin:2rem\">"
+                    + "<h1>The file is too large</h1><p id=\"error-detail\">It has " + bytes
+                    + " bytes; the limit is " + limit + " bytes (" + (limit >> 20) + " MiB).</p>"
+                    + "<p>Go back and choose a smaller file, or split it.</p>"
+                    + "<p><a href=\"/admin\">Back to the scenarios</a></p></body></html>");
             return;
         }
-        Problem problem = new Problem("about:blank", "Content Too Large", 413,
+        EarlyAnswers.problem(ctx, new Problem("about:blank", "Content Too Large", 413,
                 "The request body has " + bytes + " bytes; the limit is " + limit + ".",
-                ctx.request().path(), "(body)", limit + " bytes", null);
-        response.putHeader("Content-Type", "application/problem+json").end(Json.encode(problem));
+                ctx.request().path(), "(body)", limit + " bytes", null));
     }
 }

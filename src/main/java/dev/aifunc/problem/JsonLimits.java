@@ -9,8 +9,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Strict, bounded JSON reading for every request body: at most {@value #MAX_NESTING_DEPTH} levels of nesting
- * (a nesting bomb gets 400 before it costs anything), duplicate keys and trailing garbage rejected, unknown
- * properties of admin request bodies rejected.
+ * (a nesting bomb gets 400 before it costs anything), well-formed UTF-8 only ({@link StrictUtf8}), duplicate keys
+ * and trailing garbage rejected, unknown properties of admin request bodies rejected.
  */
 @Singleton
 public class JsonLimits implements ObjectMapperCustomizer {
@@ -26,6 +26,7 @@ public class JsonLimits implements ObjectMapperCustomizer {
         mapper.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
                         .maxStringLength(MAX_STRING_CHARS).build());
+        mapper.getFactory().setInputDecorator(new StrictUtf8());
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -91,7 +91,7 @@ class BadInputTest {
     /** The invoke endpoints' own limits, applied to the announced length: 128 calls in progress cannot hold 64 MiB each. */
     @Test
     void invokeBodiesOverTheirLimitAreRefusedBeforeReading() throws Exception {
-        assertRefusedFromHeaders("POST", "/api/scenarios/" + ID + "/invoke", "application/json", 1048577, 1048576);
+        assertRefusedFromHeaders("POST", "/api/scenarios/" + ID + "/invoke", "application/json", 1048577, 1048576, true);
         assertRefusedFromHeaders("POST", "/api/scenarios/" + ID + "/invoke-batch", "application/json", 8388609, 8388608);
         // image templates: 20 MiB of image as base64 plus 64 KiB; unknown scenarios get the same, largest limit
         long imageLimit = 20971520L * 4 / 3 + 65_536;
@@ -116,6 +116,12 @@ class BadInputTest {
     /** Sends only the headers of a request announcing {@code length} bytes and checks the 413 names {@code limit}. */
     private static void assertRefusedFromHeaders(String method, String path, String contentType, long length, long limit)
             throws Exception {
+        assertRefusedFromHeaders(method, path, contentType, length, limit, false);
+    }
+
+    /** As above; with {@code waitForClose}, also checks the server closes the connection (EarlyAnswers.LINGER_MS). */
+    private static void assertRefusedFromHeaders(String method, String path, String contentType, long length, long limit,
+                                                 boolean waitForClose) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
@@ -133,6 +139,15 @@ class BadInputTest {
             org.hamcrest.MatcherAssert.assertThat(response, containsString("application/problem+json"));
             org.hamcrest.MatcherAssert.assertThat(response, containsString("\"limit\":\"" + limit + " bytes\""));
             org.hamcrest.MatcherAssert.assertThat(response.toLowerCase(java.util.Locale.ROOT), containsString("connection: close"));
+            if (waitForClose) {
+                // the client sends nothing more: the connection is closed after the linger time, not kept open
+                long t0 = System.nanoTime();
+                socket.setSoTimeout((int) dev.aifunc.problem.EarlyAnswers.LINGER_MS + 5_000);
+                while (socket.getInputStream().read(buffer) > 0) {
+                    // the rest of the answer
+                }
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - t0 < (dev.aifunc.problem.EarlyAnswers.LINGER_MS + 4_000) * 1_000_000L);
+            }
         }
     }
 
@@ -164,6 +179,65 @@ class BadInputTest {
         problem(given().contentType("application/json").body("").post("/api/scenarios/" + ID + "/invoke"), 400);
         byte[] invalidUtf8 = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'};
         problem(given().contentType("application/json").body(invalidUtf8).post("/api/scenarios/" + ID + "/invoke"), 400);
+        // forms a lenient decoder reads as other characters: overlong '/' (C0 AF), a code point above U+10FFFF, an
+        // encoded surrogate, a sequence cut by the end of the body
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+            problem(given().contentType("application/json").body(json("{\"text\": \"a ", bad, "\"}"))
+                    .post("/api/scenarios/" + ID + "/invoke"), 400).body("detail", containsString("Invalid UTF-8"));
+            problem(given().contentType("application/json")
+                    .body(json("{\"id\": \"bad-utf8\", \"template\": \"review-sentiment\", \"name\": \"a ", bad, "\"}"))
+                    .post("/api/scenarios"), 400).body("detail", containsString("Invalid UTF-8"));
+            given().get("/api/scenarios/bad-utf8").then().statusCode(404);
+            problem(given().contentType("text/csv").body(json("text,label\nfine film,positive\na ", bad, " film,negative\n"))
+                    .put("/api/scenarios/" + ID + "/datasets/examples"), 422).body("detail", containsString("Invalid UTF-8"));
+        }
+        problem(given().contentType("application/json").body(json("{\"text\": \"a\"}", new byte[] {(byte) 0xE2, (byte) 0x82}, ""))
+                .post("/api/scenarios/" + ID + "/invoke"), 400).body("detail", containsString("Invalid UTF-8"));
+    }
+
+    private static byte[] json(String before, byte[] middle, String after) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(before.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(middle);
+        out.writeBytes(after.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    /** Matrix parameters: the REST layer drops them, so the invoke limits would not recognise the path. */
+    @Test
+    void matrixParametersInPaths() throws Exception {
+        // (sent as written: an HTTP client library would encode the ';')
+        for (String path : List.of("/api/scenarios/" + ID + "/invoke;x=1", "/api/scenarios/" + ID + ";v=2/invoke",
+                "/api/scenarios/" + ID + "/invoke;jsessionid=1/")) {
+            String response = rawExchange("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"text\": \"fine\"}");
+            org.hamcrest.MatcherAssert.assertThat(path, response, org.hamcrest.Matchers.startsWith("HTTP/1.1 400"));
+            org.hamcrest.MatcherAssert.assertThat(response, containsString("application/problem+json"));
+            org.hamcrest.MatcherAssert.assertThat(response, containsString("\"field\":\"(path)\""));
+            org.hamcrest.MatcherAssert.assertThat(response, containsString("matrix parameters"));
+        }
+        stillWorks();
+    }
+
+    /** Writes {@code head} on a new connection and returns what comes back until the first '}' (at most 10 s). */
+    private static String rawExchange(String head) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(3_000);
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder received = new StringBuilder();
+            byte[] buffer = new byte[1024];
+            int n;
+            try {
+                while (received.indexOf("}") < 0 && (n = socket.getInputStream().read(buffer)) > 0) {
+                    received.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // an answer without a body on a connection left open: the caller's assertions tell
+            }
+            return received.toString();
+        }
     }
 
     @Test

@@ -130,7 +130,10 @@ class FuzzedRequestsTest {
         if (!call.contentType().isEmpty()) {
             request = request.contentType(call.contentType());
         }
-        if (call.body().length > 0) {
+        // a request line over 4 KiB gets 414 from the HTTP codec, which closes the connection at once: a body being
+        // sent then breaks the client's pipe, so such calls go without one (the codec never reads it anyway)
+        boolean lineTooLong = call.method().length() + call.path().length() + " HTTP/1.1".length() + 1 > 4096;
+        if (call.body().length > 0 && !lineTooLong) {
             request = request.body(call.body());
         }
         if (!call.accept().isEmpty()) {
