@@ -275,12 +275,17 @@ public class DatasetService {
                 }
             }
         } catch (IOException e) {
-            errors.add(new Problem.FieldError(null, null, "unreadable upload: " + rootMessage(e)));
+            // the parser reads ahead when it starts: a malformed start of the file fails before any row
+            String m = rootMessage(e);
+            errors.add(new Problem.FieldError(null, null, m.contains("UTF-8")
+                    ? "not UTF-8 text (" + m + "): save the file as CSV UTF-8 (or JSON Lines in UTF-8)"
+                    : "unreadable upload: " + m));
             bad++;
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable(subject + " was not " + verb + ": " + bad
-                    + " row(s) have errors (first on line " + errors.get(0).line() + ": " + errors.get(0).message()
+            Long firstError = errors.get(0).line();
+            throw ProblemException.unprocessable(subject + " was not " + verb + ": " + bad + " row(s) have errors (first"
+                    + (firstError == null ? "" : " on line " + firstError) + ": " + errors.get(0).message()
                     + ")." + (verb.equals("stored") ? " Nothing was changed." : ""), errors);
         }
         if (rows.isEmpty()) {

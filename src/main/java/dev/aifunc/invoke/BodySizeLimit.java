@@ -2,6 +2,8 @@ package dev.aifunc.invoke;
 
 import dev.aifunc.problem.EarlyAnswers;
 import dev.aifunc.problem.Problem;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,13 +18,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code quarkus.http.limits.max-body-size} (64 MiB), and for invoke calls the smaller one of the endpoint
  * ({@link InvokeService#maxBodyBytes}: 1 MiB, about 28 MB for image templates and for an unknown scenario;
  * invoke-batch 8 MiB), so that the calls in progress ({@code aifunc.invoke.max-in-flight}) cannot hold 64 MiB each.
- * Bodies sent without a length (chunked, or HTTP/2 without the header) are cut off by the HTTP layer at 64 MiB and
- * refused by the endpoint once read.
+ * An invoke body sent without a length (chunked, or HTTP/2 without the header) is counted as it arrives and cut
+ * with 413 at the same limit (read first, 16 chunked 62 MB uploads ran a 2.5 GiB replica out of heap in a newcomer
+ * check). Other requests without a length are cut off by the HTTP layer at 64 MiB.
  */
 @ApplicationScoped
 public class BodySizeLimit {
 
     private static final Pattern INVOKE = Pattern.compile("^/api/scenarios/([^/]+)/invoke(-batch)?/?$");
+    /** Routing-context key: the bytes {@link InFlightLimit} charges for a body sent without a length. */
+    static final String CHARGED_BYTES = BodySizeLimit.class.getName() + ".charged";
+    private static final String CUT = BodySizeLimit.class.getName() + ".cut";
+    private static final long WATCH_MS = 10;
 
     private final long maxBytes;
     private final InvokeService invoke;
@@ -56,8 +63,20 @@ public class BodySizeLimit {
     }
 
     void install(@Observes Router router) {
+        // the endpoint's own attempt to answer a body cut off here fails on the closed response: nothing to log
+        router.route().order(-100).failureHandler(ctx -> {
+            if (ctx.get(CUT) == null) {
+                ctx.next();
+            }
+        });
         router.route().order(-100).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
+            if (length == null && !ctx.request().isEnded() && hasBody(ctx.request())) {
+                long limit = invokeLimit(ctx.request().method().name(), ctx.normalizedPath());
+                if (limit >= 0) {
+                    watch(ctx, limit);
+                }
+            }
             if (length != null) {
                 try {
                     long bytes = Long.parseLong(length.strip());
@@ -73,6 +92,52 @@ public class BodySizeLimit {
             }
             ctx.next();
         });
+    }
+
+    /**
+     * A body without a length is counted as it arrives (every {@value #WATCH_MS} ms) and cut with 413 once it has
+     * more bytes than its limit: HTTP/1.1 closes the connection, HTTP/2 drops the rest of the stream's body.
+     * {@link InFlightLimit} charges it at that limit.
+     */
+    private static void watch(RoutingContext ctx, long limit) {
+        ctx.put(CHARGED_BYTES, limit);
+        HttpServerRequest request = ctx.request();
+        long timer = ctx.vertx().setPeriodic(WATCH_MS, id -> {
+            if (request.isEnded() || ctx.response().ended() || ctx.response().closed()) {
+                ctx.vertx().cancelTimer(id);
+            } else if (request.bytesRead() > limit) {
+                ctx.vertx().cancelTimer(id);
+                ctx.put(CUT, Boolean.TRUE);
+                Problem problem = new Problem("about:blank", "Content Too Large", 413, "The request body has more than "
+                        + limit + " bytes (sent without Content-Length, counted as it arrived); the limit is " + limit
+                        + ".", request.path(), "(body)", limit + " bytes", null);
+                try {
+                    boolean http2 = request.version() == io.vertx.core.http.HttpVersion.HTTP_2;
+                    var response = ctx.response().setStatusCode(413).putHeader("Content-Type", "application/problem+json");
+                    if (!http2) {
+                        response.putHeader("Connection", "close");
+                    }
+                    if (http2) {
+                        // the stream stays open until the client ends it (a reset right after the answer made curl
+                        // lose the answer); what it still sends is dropped, not buffered
+                        request.handler(dropped -> { });
+                    }
+                    response.end(Json.encode(problem)).onComplete(done -> {
+                        if (!http2) {
+                            request.connection().close();
+                        }
+                    });
+                } catch (IllegalStateException answeredMeanwhile) {
+                    // the endpoint answered first
+                }
+            }
+        });
+        ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+    }
+
+    /** Whether the request says a body follows: chunked (HTTP/1.1), or any request on HTTP/2 whose stream is open. */
+    private static boolean hasBody(io.vertx.core.http.HttpServerRequest request) {
+        return request.version() == io.vertx.core.http.HttpVersion.HTTP_2 || request.getHeader("Transfer-Encoding") != null;
     }
 
     /** 413 in words for a person in the portal, else problem+json; the unread body is not waited for. */

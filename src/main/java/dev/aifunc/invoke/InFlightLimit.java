@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * the request arrives on the event loop until its response ends or its connection closes) and refuses one more than
  * {@code aifunc.invoke.max-in-flight} at once with 503 problem+json and {@code Retry-After: 1}. Without it, a flood
  * queues for the worker threads and every caller waits seconds; with it, the calls let in keep their usual latency
- * and the others know at once to come back. Metrics: {@code aifunc_invoke_in_flight},
- * {@code aifunc_invoke_refused_total}.
+ * and the others know at once to come back. The bodies of those calls are bounded too: their announced lengths may
+ * add up to {@code aifunc.invoke.max-body-bytes-in-flight} (64 MiB; one call alone may always use its own limit),
+ * so that many large image bodies cannot fill the heap (a body without a length is charged at its limit, which
+ * {@link BodySizeLimit} enforces as it arrives). Metrics: {@code aifunc_invoke_in_flight}, {@code aifunc_invoke_refused_total}.
  */
 @ApplicationScoped
 public class InFlightLimit {
@@ -25,16 +27,36 @@ public class InFlightLimit {
     private static final Pattern INVOKE = Pattern.compile("^/api/scenarios/[^/]+/invoke(-batch)?/?$");
 
     private final int limit;
+    private final long maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bodyBytes = new java.util.concurrent.atomic.AtomicLong();
     private final Counter refused;
 
     public InFlightLimit(InvokeConfig config, MeterRegistry metrics) {
         this.limit = config.maxInFlight();
+        this.maxBodyBytes = config.maxBodyBytesInFlight();
         Gauge.builder("aifunc.invoke.in.flight", inFlight, AtomicInteger::get)
                 .description("Invoke calls in progress on this replica").register(metrics);
         this.refused = Counter.builder("aifunc.invoke.refused")
                 .description("Invoke calls refused with 503 because aifunc.invoke.max-in-flight were in progress")
                 .register(metrics);
+    }
+
+    private void refuse(io.vertx.ext.web.RoutingContext ctx, String detail, String limitText) {
+        refused.increment();
+        Problem problem = new Problem("about:blank", "Service Unavailable", 503, detail, ctx.request().path(), null,
+                limitText, null);
+        ctx.response().setStatusCode(503).putHeader("Content-Type", "application/problem+json")
+                .putHeader("Retry-After", "1").end(Json.encode(problem));
+    }
+
+    /** The {@code Content-Length} in bytes; 0 when absent or not a number (the HTTP layer refuses the latter). */
+    private static long announcedBytes(String length) {
+        try {
+            return length == null ? 0 : Math.max(0, Long.parseLong(length.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     void install(@Observes Router router) {
@@ -45,15 +67,25 @@ public class InFlightLimit {
             }
             if (inFlight.incrementAndGet() > limit) {
                 inFlight.decrementAndGet();
-                refused.increment();
-                Problem problem = new Problem("about:blank", "Service Unavailable", 503, limit + " calls are in "
-                        + "progress on this replica, its limit (aifunc.invoke.max-in-flight); retry in a second.",
-                        ctx.request().path(), null, limit + " calls in progress", null);
-                ctx.response().setStatusCode(503).putHeader("Content-Type", "application/problem+json")
-                        .putHeader("Retry-After", "1").end(Json.encode(problem));
+                refuse(ctx, limit + " calls are in progress on this replica, its limit (aifunc.invoke.max-in-flight); "
+                        + "retry in a second.", limit + " calls in progress");
                 return;
             }
-            ctx.addEndHandler(done -> inFlight.decrementAndGet());
+            Long charged = ctx.get(BodySizeLimit.CHARGED_BYTES);
+            long bytes = charged != null ? charged : announcedBytes(ctx.request().getHeader("Content-Length"));
+            long heldBefore = bodyBytes.getAndAdd(bytes);
+            if (heldBefore > 0 && heldBefore + bytes > maxBodyBytes) {
+                bodyBytes.addAndGet(-bytes);
+                inFlight.decrementAndGet();
+                refuse(ctx, "The invoke calls in progress on this replica hold " + heldBefore + " bytes of bodies; "
+                        + "this one's " + bytes + " would go over " + maxBodyBytes + " (aifunc.invoke.max-body-bytes-in-flight); "
+                        + "retry in a second.", maxBodyBytes + " bytes of bodies in progress");
+                return;
+            }
+            ctx.addEndHandler(done -> {
+                bodyBytes.addAndGet(-bytes);
+                inFlight.decrementAndGet();
+            });
             ctx.next();
         });
     }

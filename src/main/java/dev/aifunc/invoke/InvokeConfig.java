@@ -26,4 +26,14 @@ public interface InvokeConfig {
      */
     @WithDefault("128")
     int maxInFlight();
+
+    /**
+     * Most bytes of invoke and invoke-batch bodies (their {@code Content-Length}) in progress on this replica at
+     * once (a body without a length counts as its limit); a call that would go over is refused at once with 503 and {@code Retry-After: 1} before its body is
+     * read (see {@link InFlightLimit}), unless it is the only one. 64 MiB by default: a body is held about three
+     * times while it is read and parsed (bytes, array, JSON tree), so this keeps bodies under a third of the
+     * 640 MiB heap of a 2.5 GiB pod.
+     */
+    @WithDefault("67108864")
+    long maxBodyBytesInFlight();
 }

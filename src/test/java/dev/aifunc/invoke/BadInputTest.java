@@ -98,7 +98,7 @@ class BadInputTest {
         Api.recreate("bad-input-image", "product-category", Map.of());
         assertRefusedFromHeaders("POST", "/api/scenarios/bad-input-image/invoke", "image/png", imageLimit + 1, imageLimit);
         assertRefusedFromHeaders("POST", "/api/scenarios/no-such-scenario/invoke", "application/json", imageLimit + 1, imageLimit);
-        // a body without a length is read, then refused by the endpoint with the same limit
+        // a body without a length is counted as it arrives and cut at the same limit
         byte[] chunked = ("{\"text\": \"" + "c".repeat(1_100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/api/scenarios/" + ID + "/invoke"))
@@ -111,6 +111,36 @@ class BadInputTest {
         org.junit.jupiter.api.Assertions.assertEquals(413, response.statusCode(), response.body());
         org.hamcrest.MatcherAssert.assertThat(response.body(), containsString("\"limit\":\"1048576 bytes\""));
         stillWorks();
+    }
+
+    /** Large image bodies in progress at once are bounded by their announced bytes (64 MiB), small calls go on. */
+    @Test
+    void bodyBytesInProgressAreBounded() throws Exception {
+        Api.recreate("bad-input-image", "product-category", Map.of());
+        String head = "POST /api/scenarios/bad-input-image/invoke HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + dev.aifunc.support.TestCredentials.adminKey() + "\r\n"
+                + "Content-Type: image/png\r\nContent-Length: 28000000\r\n\r\n";
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) { // 56 MB announced, nothing sent: held until the body timeout
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port);
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                held.add(socket);
+            }
+            Thread.sleep(300);
+            String third = rawExchange(head);
+            org.hamcrest.MatcherAssert.assertThat(third, org.hamcrest.Matchers.startsWith("HTTP/1.1 503"));
+            org.hamcrest.MatcherAssert.assertThat(third.toLowerCase(java.util.Locale.ROOT), containsString("retry-after: 1"));
+            org.hamcrest.MatcherAssert.assertThat(third, containsString("max-body-bytes-in-flight"));
+            // a one-sentence call fits in what is left
+            given().contentType("application/json").body(Map.of("text", "A fine film."))
+                    .post("/api/scenarios/" + ID + "/invoke").then().statusCode(200).body("label", notNullValue());
+        } finally {
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     /** Sends only the headers of a request announcing {@code length} bytes and checks the 413 names {@code limit}. */
