@@ -51,11 +51,7 @@ public class DatasetService {
     private final AgroalDataSource dataSource;
     private final ObjectMapper mapper;
     private final DatasetsConfig config;
-    private final CsvMapper csv = new CsvMapper();
-
-    {
-        csv.getFactory().setInputDecorator(new dev.aifunc.problem.StrictUtf8()); // malformed UTF-8: 422 with the line
-    }
+    private final CsvMapper csv = strictCsv();
 
     private final UploadProgress progress;
 
@@ -242,8 +238,7 @@ public class DatasetService {
                 } catch (IOException | RuntimeException e) {
                     String m = rootMessage(e);
                     errors.add(new Problem.FieldError(null, lineOf(e, it, format == Format.CSV ? 1 : 0), m.contains("UTF-8")
-                            ? "not UTF-8 text here: save the file as CSV UTF-8 (or JSON Lines in UTF-8)"
-                            : m.startsWith("Too many entries") ? "this row has more cells than the header has columns"
+                            ? NOT_UTF8 : m.startsWith("Too many entries") ? "this row has more cells than the header has columns"
                             : "unreadable row: " + m));
                     bad++;
                     break; // the stream position is unreliable after a syntax error
@@ -277,8 +272,7 @@ public class DatasetService {
         } catch (IOException e) {
             // the parser reads ahead when it starts: a malformed start of the file fails before any row
             String m = rootMessage(e);
-            errors.add(new Problem.FieldError(null, null, m.contains("UTF-8")
-                    ? "not UTF-8 text (" + m + "): save the file as CSV UTF-8 (or JSON Lines in UTF-8)"
+            errors.add(new Problem.FieldError(null, null, m.contains("UTF-8") ? NOT_UTF8 + " (" + m + ")"
                     : "unreadable upload: " + m));
             bad++;
         }
@@ -305,6 +299,15 @@ public class DatasetService {
         }
         long line = it.getParser().currentLocation().getLineNr();
         return line > 0 ? line + offset : null;
+    }
+
+    private static final String NOT_UTF8 = "not UTF-8 text here: save the file as CSV UTF-8 (or JSON Lines in UTF-8)";
+
+    /** A CSV mapper whose parsers refuse malformed UTF-8 (422 with the line) instead of decoding it leniently. */
+    private static CsvMapper strictCsv() {
+        CsvMapper mapper = new CsvMapper();
+        mapper.getFactory().setInputDecorator(new dev.aifunc.problem.StrictUtf8());
+        return mapper;
     }
 
     private static String check(JsonNode row, List<String> required, int maxCellChars) {

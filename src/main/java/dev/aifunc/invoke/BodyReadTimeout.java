@@ -1,5 +1,6 @@
 package dev.aifunc.invoke;
 
+import dev.aifunc.problem.EarlyAnswers;
 import dev.aifunc.problem.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,7 +8,6 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +33,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BodyReadTimeout {
 
-    private static final String CUT = BodyReadTimeout.class.getName() + ".cut";
     /** The uploads whose body the endpoint reads as a stream while it works (DatasetResource, EvaluationResource). */
     private static final Pattern STREAMED = Pattern.compile("^/api/scenarios/[^/]+/(evaluate|datasets/[^/]+)/?$");
 
@@ -71,9 +70,10 @@ public class BodyReadTimeout {
             }
             ctx.next();
         });
-        // the endpoint's own attempt to answer a request cut off here fails on the closed response: nothing to log
+        // the endpoint's own attempt to answer a request cut off (here or by BodySizeLimit) fails on the closed
+        // response: nothing to log
         router.route().order(-101).failureHandler(ctx -> {
-            if (ctx.get(CUT) == null) {
+            if (!EarlyAnswers.wasCut(ctx)) {
                 ctx.next();
             }
         });
@@ -93,39 +93,10 @@ public class BodyReadTimeout {
             return;
         }
         cut.increment();
-        ctx.put(CUT, Boolean.TRUE);
-        boolean http2 = request.version() == HttpVersion.HTTP_2;
-        try {
-            if (response.headWritten()) {
-                close(request, response, http2);
-                return;
-            }
-            Problem problem = new Problem("about:blank", "Request Timeout", 408, "The request body arrived too "
-                    + "slowly: " + request.bytesRead() + " bytes in " + elapsedMs + " ms. A body must arrive within "
-                    + initialMs + " ms plus 1 s per " + minBytesPerSecond + " bytes (aifunc.http.body-timeout, "
-                    + "aifunc.http.body-min-rate).", request.path(), "(body)",
-                    initialMs + " ms + 1 s per " + minBytesPerSecond + " bytes", null);
-            response.setStatusCode(408).putHeader("Content-Type", "application/problem+json");
-            if (!http2) {
-                response.putHeader("Connection", "close");
-            }
-            response.end(Json.encode(problem)).onComplete(done -> {
-                if (!http2) {
-                    request.connection().close();
-                }
-            });
-        } catch (IllegalStateException answeredMeanwhile) {
-            // the endpoint wrote its own answer between the check above and this one: nothing to cut
-        }
-    }
-
-    private static void close(HttpServerRequest request, HttpServerResponse response, boolean http2) {
-        if (http2) {
-            // this stream only (the connection carries other requests): NO_ERROR after a complete response asks the
-            // client to stop sending its body (RFC 9113, section 8.1)
-            response.reset(0);
-        } else {
-            request.connection().close();
-        }
+        EarlyAnswers.cutOff(ctx, new Problem("about:blank", "Request Timeout", 408, "The request body arrived too "
+                + "slowly: " + request.bytesRead() + " bytes in " + elapsedMs + " ms. A body must arrive within "
+                + initialMs + " ms plus 1 s per " + minBytesPerSecond + " bytes (aifunc.http.body-timeout, "
+                + "aifunc.http.body-min-rate).", request.path(), "(body)",
+                initialMs + " ms + 1 s per " + minBytesPerSecond + " bytes", null));
     }
 }

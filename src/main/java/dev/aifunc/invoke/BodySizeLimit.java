@@ -2,8 +2,10 @@ package dev.aifunc.invoke;
 
 import dev.aifunc.problem.EarlyAnswers;
 import dev.aifunc.problem.Problem;
+import dev.aifunc.problem.ProblemException;
+import dev.aifunc.task.TaskRegistry;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.Json;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,19 +27,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BodySizeLimit {
 
-    private static final Pattern INVOKE = Pattern.compile("^/api/scenarios/([^/]+)/invoke(-batch)?/?$");
+    /** The invoke endpoints' paths (normalized): group 1 the scenario id, group 2 "-batch" for invoke-batch. */
+    static final Pattern INVOKE = Pattern.compile("^/api/scenarios/([^/]+)/invoke(-batch)?/?$");
     /** Routing-context key: the bytes {@link InFlightLimit} charges for a body sent without a length. */
     static final String CHARGED_BYTES = BodySizeLimit.class.getName() + ".charged";
-    private static final String CUT = BodySizeLimit.class.getName() + ".cut";
     private static final long WATCH_MS = 10;
 
     private final long maxBytes;
     private final InvokeService invoke;
     private final ScenarioRuntimes runtimes;
-    private final dev.aifunc.task.TaskRegistry tasks;
+    private final TaskRegistry tasks;
 
     public BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") io.quarkus.runtime.configuration.MemorySize max,
-                         InvokeService invoke, ScenarioRuntimes runtimes, dev.aifunc.task.TaskRegistry tasks) {
+                         InvokeService invoke, ScenarioRuntimes runtimes, TaskRegistry tasks) {
         this.maxBytes = max.asLongValue();
         this.invoke = invoke;
         this.runtimes = runtimes;
@@ -56,19 +58,13 @@ public class BodySizeLimit {
         boolean image;
         try {
             image = tasks.takesImage(runtimes.template(m.group(1)).task());
-        } catch (dev.aifunc.problem.ProblemException unknown) {
+        } catch (ProblemException unknown) {
             image = true; // the largest invoke limit: the endpoint answers 404 or 409 after reading at most this
         }
         return invoke.maxBodyBytes(image);
     }
 
     void install(@Observes Router router) {
-        // the endpoint's own attempt to answer a body cut off here fails on the closed response: nothing to log
-        router.route().order(-100).failureHandler(ctx -> {
-            if (ctx.get(CUT) == null) {
-                ctx.next();
-            }
-        });
         router.route().order(-100).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
             if (length == null && !ctx.request().isEnded() && hasBody(ctx.request())) {
@@ -107,37 +103,17 @@ public class BodySizeLimit {
                 ctx.vertx().cancelTimer(id);
             } else if (request.bytesRead() > limit) {
                 ctx.vertx().cancelTimer(id);
-                ctx.put(CUT, Boolean.TRUE);
-                Problem problem = new Problem("about:blank", "Content Too Large", 413, "The request body has more than "
-                        + limit + " bytes (sent without Content-Length, counted as it arrived); the limit is " + limit
-                        + ".", request.path(), "(body)", limit + " bytes", null);
-                try {
-                    boolean http2 = request.version() == io.vertx.core.http.HttpVersion.HTTP_2;
-                    var response = ctx.response().setStatusCode(413).putHeader("Content-Type", "application/problem+json");
-                    if (!http2) {
-                        response.putHeader("Connection", "close");
-                    }
-                    if (http2) {
-                        // the stream stays open until the client ends it (a reset right after the answer made curl
-                        // lose the answer); what it still sends is dropped, not buffered
-                        request.handler(dropped -> { });
-                    }
-                    response.end(Json.encode(problem)).onComplete(done -> {
-                        if (!http2) {
-                            request.connection().close();
-                        }
-                    });
-                } catch (IllegalStateException answeredMeanwhile) {
-                    // the endpoint answered first
-                }
+                EarlyAnswers.cutOff(ctx, new Problem("about:blank", "Content Too Large", 413, "The request body has "
+                        + "more than " + limit + " bytes (sent without Content-Length, counted as it arrived); the "
+                        + "limit is " + limit + ".", request.path(), "(body)", limit + " bytes", null));
             }
         });
         ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
     }
 
     /** Whether the request says a body follows: chunked (HTTP/1.1), or any request on HTTP/2 whose stream is open. */
-    private static boolean hasBody(io.vertx.core.http.HttpServerRequest request) {
-        return request.version() == io.vertx.core.http.HttpVersion.HTTP_2 || request.getHeader("Transfer-Encoding") != null;
+    private static boolean hasBody(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_2 || request.getHeader("Transfer-Encoding") != null;
     }
 
     /** 413 in words for a person in the portal, else problem+json; the unread body is not waited for. */

@@ -6,10 +6,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Back-pressure at the door: counts the invoke and invoke-batch calls in progress on this replica (from the moment
@@ -24,12 +25,10 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class InFlightLimit {
 
-    private static final Pattern INVOKE = Pattern.compile("^/api/scenarios/[^/]+/invoke(-batch)?/?$");
-
     private final int limit;
     private final long maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong bodyBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong bodyBytes = new AtomicLong();
     private final Counter refused;
 
     public InFlightLimit(InvokeConfig config, MeterRegistry metrics) {
@@ -38,11 +37,12 @@ public class InFlightLimit {
         Gauge.builder("aifunc.invoke.in.flight", inFlight, AtomicInteger::get)
                 .description("Invoke calls in progress on this replica").register(metrics);
         this.refused = Counter.builder("aifunc.invoke.refused")
-                .description("Invoke calls refused with 503 because aifunc.invoke.max-in-flight were in progress")
+                .description("Invoke calls refused with 503 because aifunc.invoke.max-in-flight calls or "
+                        + "aifunc.invoke.max-body-bytes-in-flight bytes of bodies were in progress")
                 .register(metrics);
     }
 
-    private void refuse(io.vertx.ext.web.RoutingContext ctx, String detail, String limitText) {
+    private void refuse(RoutingContext ctx, String detail, String limitText) {
         refused.increment();
         Problem problem = new Problem("about:blank", "Service Unavailable", 503, detail, ctx.request().path(), null,
                 limitText, null);
@@ -61,7 +61,7 @@ public class InFlightLimit {
 
     void install(@Observes Router router) {
         router.route().order(-99).handler(ctx -> {
-            if (!ctx.request().method().name().equals("POST") || !INVOKE.matcher(ctx.normalizedPath()).matches()) {
+            if (!ctx.request().method().name().equals("POST") || !BodySizeLimit.INVOKE.matcher(ctx.normalizedPath()).matches()) {
                 ctx.next();
                 return;
             }
