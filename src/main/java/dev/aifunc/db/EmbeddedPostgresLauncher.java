@@ -16,6 +16,12 @@ import org.jboss.logging.Logger;
  * {@code aifunc.embedded-db.data-dir} [{@code AIFUNC_EMBEDDED_DB_DATA_DIR}], default {@code ~/.aifunc/postgres}
  * (in the user's home, so the database is the same whichever folder the service starts from).
  * The server listens on 127.0.0.1 only; user, password and database are {@code postgres}.
+ *
+ * <p>While it runs, the service holds an exclusive lock on {@code <data-dir>.lock}. The operating system releases it
+ * when the process dies, also by {@code kill -9} or the OOM killer, which leave the PostgreSQL server running without
+ * its owner. So at start, holding the lock means no live aifunc uses the folder, and a server still running on it
+ * is such an orphan: it is stopped (fast shutdown; PostgreSQL's own crash recovery keeps committed data) before the
+ * new one starts. A lock held by another process means another aifunc uses the folder: the start fails with that.
  */
 public final class EmbeddedPostgresLauncher implements AutoCloseable {
 
@@ -26,12 +32,14 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
+    private final java.nio.channels.FileChannel lockFile;
     private boolean closed;
 
 
-    private EmbeddedPostgresLauncher(EmbeddedPostgres postgres, Path dataDir) {
+    private EmbeddedPostgresLauncher(EmbeddedPostgres postgres, Path dataDir, java.nio.channels.FileChannel lockFile) {
         this.postgres = postgres;
         this.dataDir = dataDir;
+        this.lockFile = lockFile;
     }
 
     /**
@@ -39,10 +47,23 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
      *
      * @param port    TCP port on 127.0.0.1; 0 picks a free one
      * @param dataDir folder of the cluster; created and initialised (initdb) when empty, reused otherwise
-     * @throws IOException when the binaries cannot be unpacked or the server does not start within 60 s
+     * @throws IOException when another live aifunc uses the data folder, the binaries cannot be unpacked or the
+     *                     server does not start within 60 s
      */
     public static EmbeddedPostgresLauncher start(int port, Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
+        java.nio.channels.FileChannel lock = lockDataFolder(dataDir);
+        try {
+            stopOrphan(dataDir);
+            return start(port, dataDir, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedPostgresLauncher start(int port, Path dataDir, java.nio.channels.FileChannel lock)
+            throws IOException {
         long t0 = System.nanoTime();
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -70,7 +91,83 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
         EmbeddedPostgres pg = builder.start();
         LOG.infof("Embedded PostgreSQL listening on 127.0.0.1:%d, data in %s (started in %d ms)",
                 pg.getPort(), dataDir.toAbsolutePath(), (System.nanoTime() - t0) / 1_000_000);
-        return new EmbeddedPostgresLauncher(pg, dataDir);
+        return new EmbeddedPostgresLauncher(pg, dataDir, lock);
+    }
+
+    /**
+     * Takes the data folder's lock ({@code <data-dir>.lock} beside it, so initdb finds the folder itself as it wants).
+     *
+     * @throws IOException when another live process holds it
+     */
+    static java.nio.channels.FileChannel lockDataFolder(Path dataDir) throws IOException {
+        Path lockPath = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + ".lock");
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockPath,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            held = null; // this JVM already runs a server on it
+        }
+        if (held == null) {
+            channel.close();
+            throw new IOException("another running aifunc uses the data folder " + dataDir.toAbsolutePath()
+                    + " (it holds " + lockPath + ")");
+        }
+        return channel;
+    }
+
+    /**
+     * Stops a PostgreSQL server that still runs on {@code dataDir} although no aifunc holds the folder's lock: the
+     * orphan of an instance killed with SIGKILL. Its {@code postmaster.pid} names it; it is asked for a fast
+     * shutdown (SIGINT) and, if still there after 30 s, killed.
+     */
+    static void stopOrphan(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        java.util.List<String> lines = Files.readAllLines(pidFile);
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).strip());
+        } catch (RuntimeException e) {
+            return; // half-written: PostgreSQL itself deals with a stale file
+        }
+        java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !isPostgresOn(pid, dataDir, lines)) {
+            return; // a stale file: the next server start replaces it
+        }
+        LOG.warnf("A PostgreSQL server (pid %d) is still running on %s without an aifunc: left by an instance that "
+                + "was killed. Stopping it before starting a new one.", pid, dataDir.toAbsolutePath());
+        try {
+            new ProcessBuilder("kill", "-INT", String.valueOf(pid)).inheritIO().start().waitFor();
+            if (!process.get().onExit().toCompletableFuture().completeOnTimeout(null, 30, java.util.concurrent.TimeUnit.SECONDS)
+                    .thenApply(h -> h != null).join()) {
+                LOG.warnf("PostgreSQL (pid %d) did not stop within 30 s; killing it", pid);
+                process.get().destroyForcibly();
+                process.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the orphaned PostgreSQL", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the orphaned PostgreSQL (pid " + pid + ") did not stop", e);
+        }
+    }
+
+    /** Whether {@code pid} is a postgres process on this data folder (its command line, and the pid file's 2nd line). */
+    private static boolean isPostgresOn(long pid, Path dataDir, java.util.List<String> pidLines) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ');
+            boolean postgres = cmdline.contains("postgres");
+            boolean sameFolder = pidLines.size() > 1
+                    && Path.of(pidLines.get(1).strip()).toAbsolutePath().normalize()
+                    .equals(dataDir.toAbsolutePath().normalize());
+            return postgres && sameFolder;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -158,7 +255,11 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
     public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
-            postgres.close();
+            try {
+                postgres.close();
+            } finally {
+                lockFile.close();
+            }
         }
     }
 

@@ -79,12 +79,31 @@ public class BodyReadTimeout {
         });
     }
 
+    /**
+     * Whether the whole body is here: the request has ended, or as many bytes as {@code Content-Length} announced
+     * were received (a request paused by a later handler is not "ended" until it is resumed, though its bytes are).
+     */
+    static boolean arrived(HttpServerRequest request) {
+        if (request.isEnded()) {
+            return true;
+        }
+        String length = request.getHeader("Content-Length");
+        if (length == null) {
+            return false;
+        }
+        try {
+            return request.bytesRead() >= Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** On the request's event loop: re-arms the timer while the body keeps to the rate, else answers 408. */
     private void check(RoutingContext ctx, long startNanos, long[] timer) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
-        if (request.isEnded() || response.ended() || response.closed()) {
-            return;
+        if (arrived(request) || response.ended() || response.closed()) {
+            return; // a body that has arrived is never slow, however long the endpoint then works on it
         }
         long allowedMs = initialMs + request.bytesRead() * 1000 / minBytesPerSecond;
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;

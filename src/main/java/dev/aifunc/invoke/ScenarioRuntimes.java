@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ScenarioRuntimes {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ScenarioRuntimes.class);
+
     /** A scenario version ready to answer calls. */
     public record Runtime(ScenarioSnapshot snapshot, Task<Object> task, Object state) {
     }
@@ -36,6 +38,15 @@ public class ScenarioRuntimes {
     private final DatasetService datasets;
     private final ScenarioHeads heads;
     private final Map<String, Runtime> prepared = new ConcurrentHashMap<>();
+    /** Versions (state keys) whose preparation failed, with the reason, until {@link #RETRY_FAILED_MS} have passed. */
+    private final Map<String, Failure> failed = new ConcurrentHashMap<>();
+
+    /** Why a scenario version could not be prepared, and when. */
+    private record Failure(String reason, long atNanos) {
+    }
+
+    /** How long a failed preparation answers 503 with its reason before a call tries again (ms). */
+    static final long RETRY_FAILED_MS = 60_000;
     /** One lock per scenario id, so a scenario is prepared once while others are served. */
     private final Map<String, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
     private final long prepareWaitMs;
@@ -53,7 +64,8 @@ public class ScenarioRuntimes {
     /**
      * The runtime of a scenario's active version (or of {@code version} when not null), preparing it if needed.
      *
-     * @throws ProblemException 404 unknown scenario or version; 503 while a model pack loads
+     * @throws ProblemException 404 unknown scenario or version; 503 while a model pack loads, or (with the reason,
+     *                          for a minute) when preparing the version failed
      */
     @SuppressWarnings("unchecked")
     public Runtime runtime(String scenarioId, Integer version) {
@@ -91,9 +103,29 @@ public class ScenarioRuntimes {
         try {
             current = prepared.get(key);
             if (current == null) {
+                Failure failure = failed.get(key);
+                if (failure != null && System.nanoTime() - failure.atNanos() < RETRY_FAILED_MS * 1_000_000) {
+                    throw failedProblem(scenarioId, failure.reason(), failure.atNanos());
+                }
                 ScenarioSnapshot snapshot = snapshot(s, number, revisions);
                 Task<Object> task = (Task<Object>) tasks.find(snapshot.template().task()).orElseThrow();
-                current = new Runtime(snapshot, task, task.prepare(snapshot));
+                Object state;
+                try {
+                    state = task.prepare(snapshot);
+                    failed.remove(key);
+                } catch (ProblemException e) {
+                    throw e; // the config or data is not ready yet (no model, a pack loading): said as it is
+                } catch (RuntimeException e) {
+                    if (dev.aifunc.problem.ProblemMappers.databaseUnavailable(e)) {
+                        throw e; // the database is away, not the scenario broken: the next call tries again
+                    }
+                    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    long at = System.nanoTime();
+                    failed.put(key, new Failure(reason, at));
+                    LOG.warnf(e, "Scenario '%s' version %d could not be prepared", scenarioId, number);
+                    throw failedProblem(scenarioId, reason, at);
+                }
+                current = new Runtime(snapshot, task, state);
                 if (kept(s, number)) {
                     // drop states of other versions and older dataset revisions, but keep the active version's and
                     // the shadow candidate's: both answer every call while shadow mode is on
@@ -109,6 +141,12 @@ public class ScenarioRuntimes {
         return current;
     }
 
+    private static ProblemException failedProblem(String scenarioId, String reason, long atNanos) {
+        long left = RETRY_FAILED_MS - (System.nanoTime() - atNanos) / 1_000_000;
+        return ProblemException.unavailable("Scenario '" + scenarioId + "' could not be prepared: "
+                + reason.replaceAll("(/[^\\s:]+)+", "(file)"), (int) Math.max(1, (left + 999) / 1000));
+    }
+
     /**
      * What a task sees of a scenario version (active when {@code version} is null), without preparing it.
      *
@@ -122,6 +160,7 @@ public class ScenarioRuntimes {
     /** Drops the prepared states of a scenario that was deleted (here or on another replica). */
     void changed(@jakarta.enterprise.event.Observes ScenarioChanges.Changed change) {
         String id = change.scenarioId();
+        failed.keySet().removeIf(k -> k.startsWith(id + "@"));
         if (heads.get(id).isEmpty()) {
             prepared.keySet().removeIf(k -> k.startsWith(id + "@"));
             locks.remove(id);

@@ -24,8 +24,11 @@ import org.jboss.logging.Logger;
  * (with {@link WarmupCredential}, so the calls pass the access checks and are not recorded as usage), so the code
  * on a call's path is loaded and compiled and the first call after a restart costs about what the next one does.
  * {@code /q/health/ready} reports {@code scenarios} DOWN until that is done: a load balancer sends no call to a
- * replica that would answer it slowly. A scenario that cannot be prepared (its model pack failed, no dataset yet)
- * is left for its first call and does not hold readiness back.
+ * replica that would answer it slowly. A scenario that cannot be prepared (its model pack failed, no dataset yet, an
+ * uploaded model that fails its check) is left for its first call, which answers 503 with the reason, and does not hold
+ * readiness back; a scenario whose example fails or overruns stops being warmed at once. Readiness never waits longer
+ * than {@code aifunc.warmup.max-duration} (2 minutes): past it the replica reports ready and the scenarios not yet
+ * prepared are prepared by their first calls.
  */
 @Readiness
 @ApplicationScoped
@@ -42,6 +45,8 @@ public class StartupWarmup implements HealthCheck {
     private final WarmupCredential credential;
     private final dev.aifunc.security.ApiKeys keys;
     private volatile boolean done;
+    private volatile long startedNanos;
+    private final long maxDurationMs;
     private volatile int prepared;
     private volatile int total = -1;
 
@@ -52,7 +57,10 @@ public class StartupWarmup implements HealthCheck {
     public StartupWarmup(ModelRegistry models, InvokeService invoke, AgroalDataSource dataSource,
                          dev.aifunc.scenario.TemplateCatalog catalog, com.fasterxml.jackson.databind.ObjectMapper mapper,
                          io.quarkus.vertx.http.HttpServer http, WarmupCredential credential,
-                         dev.aifunc.security.ApiKeys keys) {
+                         dev.aifunc.security.ApiKeys keys,
+                         @org.eclipse.microprofile.config.inject.ConfigProperty(name = "aifunc.warmup.max-duration",
+                                 defaultValue = "120s") java.time.Duration maxDuration) {
+        this.maxDurationMs = maxDuration.toMillis();
         this.keys = keys;
         this.http = http;
         this.credential = credential;
@@ -64,6 +72,7 @@ public class StartupWarmup implements HealthCheck {
     }
 
     void start(@Observes @Priority(20) StartupEvent event) {
+        startedNanos = System.nanoTime();
         Thread t = new Thread(this::run, "aifunc-startup-warmup");
         t.setDaemon(true);
         t.start();
@@ -74,10 +83,20 @@ public class StartupWarmup implements HealthCheck {
         return done;
     }
 
+    /** Whether the warm-up has run longer than {@code aifunc.warmup.max-duration}. */
+    private boolean overBudget() {
+        return startedNanos != 0 && (System.nanoTime() - startedNanos) / 1_000_000 > maxDurationMs;
+    }
+
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("scenarios").status(done)
-                .withData("prepared", prepared + (total < 0 ? "" : " of " + total)).build();
+        boolean late = !done && overBudget();
+        var response = HealthCheckResponse.named("scenarios").status(done || late)
+                .withData("prepared", prepared + (total < 0 ? "" : " of " + total));
+        if (late) {
+            response.withData("warm-up", "over aifunc.warmup.max-duration; the rest are prepared by their first calls");
+        }
+        return response.build();
     }
 
     private void run() {
@@ -104,7 +123,7 @@ public class StartupWarmup implements HealthCheck {
                     LOG.warnf("Scenario '%s' could not be prepared after the start (%s); its first call will try",
                             id, e.getMessage());
                 }
-                if (warmedTemplates.add(s.getValue())) {
+                if (!overBudget() && warmedTemplates.add(s.getValue())) {
                     callExample(id, example); // once per template: its scenarios share the code on the path
                 }
                 prepared++;
@@ -177,8 +196,11 @@ public class StartupWarmup implements HealthCheck {
                 .header("Content-Type", "application/json").header(WarmupCredential.HEADER, credential.secret())
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(example)).build();
         try {
-            for (int i = 0; i < HTTP_RUNS; i++) {
-                client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+            for (int i = 0; i < HTTP_RUNS && !overBudget(); i++) {
+                int status = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status >= 500) {
+                    return; // failing or overrunning: warming it further only holds readiness back
+                }
             }
         } catch (java.io.IOException e) {
             LOG.debugf("Warm-up calls over loopback failed (%s); the first calls warm up instead", e.getMessage());

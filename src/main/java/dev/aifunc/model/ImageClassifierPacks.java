@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,10 +96,8 @@ public class ImageClassifierPacks {
         Pack pack = find(id).orElseThrow(() -> new IllegalArgumentException("no image classifier pack " + id));
         return loaded.computeIfAbsent(id, key -> {
             try {
-                // unpacked under its content hash: a retrained pack of the same size never reuses a stale copy
-                String folder = key + "-" + ModelFiles.sha256(pack.modelResource()).substring(0, 12);
-                return OnnxModel.load(folder, pack.modelResource(), null, Path.of(config.cacheDir(), "packs"),
-                        config.poolSize().orElse(Runtime.getRuntime().availableProcessors()), config.intraOpThreads());
+                // built into aifunc's own jar: loaded from it in memory, no copy on disk to check
+                return OnnxModel.load(key, pack.modelResource(), null, null, OnnxModel.Settings.of(config));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

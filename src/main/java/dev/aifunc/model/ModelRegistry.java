@@ -51,11 +51,24 @@ public class ModelRegistry {
         this.config = config;
         ModelPack.BUILT_IN.forEach(p -> packs.put(p.id(), p));
         config.packs().forEach((id, custom) -> packs.put(id, new ModelPack(id, custom.language(), custom.dimensions(),
-                custom.pooling(), custom.maxTokens(), custom.queryInstruction(), null, null,
+                custom.pooling(), custom.maxTokens(), custom.queryInstruction(), null, null, null, null,
                 "configured: " + custom.url(), custom.url())));
-        Path cache = Path.of(config.cacheDir());
+        Path cache = cacheFolder(config);
         System.setProperty("DJL_CACHE_DIR", cache.resolve("djl").toString());
         System.setProperty("ENGINE_CACHE_DIR", cache.resolve("djl").toString());
+    }
+
+    /**
+     * The model cache folder ({@code aifunc.models.cache-dir}), created owner-only.
+     *
+     * @throws java.io.UncheckedIOException when it belongs to another user or cannot be made private
+     */
+    static Path cacheFolder(ModelsConfig config) {
+        try {
+            return ModelFiles.privateFolder(Path.of(config.cacheDir()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Starts loading the preloaded packs, right after the access settings are checked and before other work. */
@@ -165,9 +178,9 @@ public class ModelRegistry {
                 .optOption("intraOpNumThreads", String.valueOf(threads))
                 .optOption("interOpNumThreads", "1");
         if (pack.url() == null) {
-            Path dir = Path.of(config.cacheDir(), pack.id());
-            ModelFiles.unpack(pack.modelResource(), dir.resolve("model.onnx"));
-            ModelFiles.unpack(pack.tokenizerResource(), dir.resolve("tokenizer.json"));
+            Path dir = cacheFolder(config).resolve(pack.id());
+            ModelFiles.unpack(pack.modelResource(), dir.resolve("model.onnx"), pack.modelSha256());
+            ModelFiles.unpack(pack.tokenizerResource(), dir.resolve("tokenizer.json"), pack.tokenizerSha256());
             builder.optModelPath(dir);
         } else if (pack.url().contains("://") || pack.url().startsWith("file:") || pack.url().startsWith("jar:")) {
             builder.optModelUrls(pack.url());

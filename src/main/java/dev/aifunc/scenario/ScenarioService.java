@@ -65,6 +65,7 @@ public class ScenarioService {
     /** Names scenarios saved before method names were stored, oldest first, so existing clients keep theirs. */
     @Transactional
     void nameOlderScenarios(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(10) io.quarkus.runtime.StartupEvent event) {
+        dev.aifunc.db.StartupWrites.lock();
         List<Scenario> unnamed = Scenario.list("operationId is null order by createdAt, id");
         for (Scenario s : unnamed) {
             s.operationId = freeOperationId(s.id);

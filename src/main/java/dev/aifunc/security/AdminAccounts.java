@@ -44,6 +44,7 @@ public class AdminAccounts {
 
     @Transactional
     void ensureAdmin(@Observes @jakarta.annotation.Priority(3) StartupEvent event) {
+        dev.aifunc.db.StartupWrites.lock(); // a twin replica starting now may be creating the same account
         String username = config.username().strip();
         AdminAccount account = AdminAccount.findById(username);
         Optional<String> configured = config.password().filter(p -> !p.isBlank());

@@ -49,6 +49,14 @@ public interface Task<S> {
     }
 
     /**
+     * What a scenario with this effective config feeds an uploaded model and reads from it, checked when a model is
+     * uploaded (only called when {@link #takesModelUpload} is true).
+     */
+    default dev.aifunc.model.UploadedModels.Expectation modelExpectation(JsonNode config) {
+        throw new UnsupportedOperationException(id() + " runs no uploaded model");
+    }
+
+    /**
      * What the task's learned state looks like now (e.g. which event revision a model was built from, whether a
      * rebuild runs and how far it is); null when the task has nothing to report. Asking may start a rebuild when the
      * task's data grew since its last one.

@@ -76,6 +76,14 @@ class CustomModelPackTest {
             public int batchSize() { return 32; }
             public Map<String, CustomPack> packs() { return packs; }
             public String cacheDir() { return cache.resolve("cache").toString(); }
+            public java.time.Duration inferenceTimeout() { return java.time.Duration.ofSeconds(10); }
+            public UploadCheck uploadCheck() {
+                return new UploadCheck() {
+                    public java.time.Duration timeout() { return java.time.Duration.ofSeconds(60); }
+                    public long memoryMib() { return 1536; }
+                    public int concurrency() { return 1; }
+                };
+            }
             public Batching batching() {
                 return new Batching() {
                     public boolean enabled() { return true; }

