@@ -325,8 +325,32 @@ public class DatasetService {
             if (cell.getValue().isTextual() && cell.getValue().asText().length() > maxCellChars) {
                 return "column '" + cell.getKey() + "' is longer than " + maxCellChars + " characters";
             }
+            if (cell.getKey().indexOf('\u0000') >= 0 || holdsNul(cell.getValue())) {
+                return "column '" + cell.getKey().replace('\u0000', '?') + "' holds a NUL character (U+0000), "
+                        + "which text cannot hold";
+            }
         }
         return null;
+    }
+
+    /** Whether a cell (or any text inside it) holds U+0000, which PostgreSQL text refuses. */
+    private static boolean holdsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText().indexOf('\u0000') >= 0;
+        }
+        if (node.isContainerNode()) {
+            for (var it = node.iterator(); it.hasNext(); ) {
+                if (holdsNul(it.next())) {
+                    return true;
+                }
+            }
+            for (var names = node.fieldNames(); names.hasNext(); ) {
+                if (names.next().indexOf('\u0000') >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private MappingIterator<JsonNode> iterator(Format format, InputStream body, List<String> required) throws IOException {

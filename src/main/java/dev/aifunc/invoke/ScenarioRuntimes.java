@@ -51,8 +51,12 @@ public class ScenarioRuntimes {
     private final Map<String, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
     private final long prepareWaitMs;
 
+    private final dev.aifunc.db.DatabaseStatus database;
+
     public ScenarioRuntimes(TemplateCatalog catalog, TaskRegistry tasks, ScenarioService scenarios,
-                            DatasetService datasets, ScenarioHeads heads, dev.aifunc.model.ModelsConfig models) {
+                            DatasetService datasets, ScenarioHeads heads, dev.aifunc.model.ModelsConfig models,
+                            dev.aifunc.db.DatabaseStatus database) {
+        this.database = database;
         this.heads = heads;
         this.prepareWaitMs = models.acquireTimeoutMs();
         this.catalog = catalog;
@@ -107,6 +111,7 @@ public class ScenarioRuntimes {
                 if (failure != null && System.nanoTime() - failure.atNanos() < RETRY_FAILED_MS * 1_000_000) {
                     throw failedProblem(scenarioId, failure.reason(), failure.atNanos());
                 }
+                database.requireAvailable(); // preparing reads the version and its data
                 ScenarioSnapshot snapshot = snapshot(s, number, revisions);
                 Task<Object> task = (Task<Object>) tasks.find(snapshot.template().task()).orElseThrow();
                 Object state;

@@ -26,7 +26,7 @@ public class JsonLimits implements ObjectMapperCustomizer {
         mapper.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
                         .maxStringLength(MAX_STRING_CHARS).build());
-        mapper.getFactory().setInputDecorator(new StrictUtf8());
+        mapper.getFactory().setInputDecorator(StrictUtf8.forJson());
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

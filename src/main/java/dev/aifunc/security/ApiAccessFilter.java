@@ -70,6 +70,9 @@ public class ApiAccessFilter {
         if (kind.equals("invoke") || kind.equals("events")) {
             limiter.consume(caller, context, 1);
         }
+        if (!kind.isEmpty() && !kind.equals("openapi")) {
+            limiter.enter(caller, context);
+        }
     }
 
     private Caller caller(ContainerRequestContext request) {

@@ -236,6 +236,15 @@ public class ApiKeys {
             return Optional.empty(); // not even shaped like a key: no database lookup
         }
         String hash = sha256(presented);
+        if (!database.available()) {
+            // PostgreSQL away or hung: no lookup that would wait for it; a key this replica last saw valid keeps
+            // working (no one can revoke it meanwhile), any other waits for the database
+            Caller known = lastKnown.get(hash);
+            if (known != null) {
+                return Optional.of(known);
+            }
+            database.requireAvailable();
+        }
         try {
             return cache.<String, Optional<Caller>>get(hash, h -> lookup(h)).await().indefinitely();
         } catch (RuntimeException e) {
@@ -247,6 +256,9 @@ public class ApiKeys {
             throw e;
         }
     }
+
+    @jakarta.inject.Inject
+    dev.aifunc.db.DatabaseStatus database;
 
     /** Keys this replica last found valid, by hash: used only while the database cannot be reached. */
     private final java.util.Map<String, Caller> lastKnown = new java.util.concurrent.ConcurrentHashMap<>();

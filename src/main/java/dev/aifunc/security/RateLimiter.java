@@ -47,6 +47,14 @@ public class RateLimiter {
         /** Burst for keys that set none; absent: the rate rounded up (at least 1). */
         Optional<Integer> burst();
 
+        /**
+         * Calls one API key may have in progress at once on a replica (invoke, invoke-batch, events); one more gets
+         * 429 with {@code Retry-After: 1}. Bounds what a key can take of the machine whatever each call costs (a
+         * 36-megapixel image, a 1 MiB similarity call). 0 turns the bound off.
+         */
+        @WithDefault("8")
+        int maxConcurrentCalls();
+
         /** Bucket stores. */
         enum Store { LOCAL, POSTGRESQL }
     }
@@ -54,11 +62,34 @@ public class RateLimiter {
     private final Config config;
     private final Instance<AgroalDataSource> dataSource;
     private final Map<String, Bucket> local = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inProgress = new ConcurrentHashMap<>();
     private volatile ProxyManager<Long> shared;
 
     public RateLimiter(Config config, Instance<AgroalDataSource> dataSource) {
         this.config = config;
         this.dataSource = dataSource;
+    }
+
+    /**
+     * Counts a call of the caller's key as in progress until its response ends (or its connection closes).
+     *
+     * @throws ProblemException 429 with {@code Retry-After: 1} when the key already has
+     *                          {@code aifunc.rate-limit.max-concurrent-calls} calls in progress here
+     */
+    public void enter(Caller caller, RoutingContext context) {
+        int limit = config.maxConcurrentCalls();
+        if (caller.keyId() == null || limit <= 0) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger count = inProgress.computeIfAbsent(caller.keyId(),
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        if (count.incrementAndGet() > limit) {
+            count.decrementAndGet();
+            throw ProblemException.tooManyRequests("API key " + caller.keyId() + " already has " + limit
+                    + " calls in progress on this replica; wait for one to finish "
+                    + "(aifunc.rate-limit.max-concurrent-calls).", limit + " calls in progress", 1);
+        }
+        context.addEndHandler(done -> count.decrementAndGet());
     }
 
     /**
@@ -129,7 +160,8 @@ public class RateLimiter {
      */
     private Bucket bucket(String keyId, String kind, String limits,
                           java.util.function.Supplier<BucketConfiguration> configuration) {
-        if (config.store() == Config.Store.POSTGRESQL) {
+        // while the database does not answer, the replica counts on its own rather than wait for it
+        if (config.store() == Config.Store.POSTGRESQL && database.available()) {
             long id = Long.parseLong(keyId.substring(2), 16) * 2 + ("day".equals(kind) ? 1 : 0);
             return shared().builder().build(id, configuration);
         }
@@ -143,6 +175,9 @@ public class RateLimiter {
         }
         return bucket;
     }
+
+    @jakarta.inject.Inject
+    dev.aifunc.db.DatabaseStatus database;
 
     private ProxyManager<Long> shared() {
         ProxyManager<Long> manager = shared;

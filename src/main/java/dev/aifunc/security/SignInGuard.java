@@ -45,11 +45,14 @@ public class SignInGuard implements IdentityProvider<UsernamePasswordAuthenticat
     private final SignInThrottle throttle;
     private final AgroalDataSource dataSource;
     private final AuditLog audit;
+    private final dev.aifunc.db.DatabaseStatus database;
 
-    public SignInGuard(SignInThrottle throttle, AgroalDataSource dataSource, AuditLog audit) {
+    public SignInGuard(SignInThrottle throttle, AgroalDataSource dataSource, AuditLog audit,
+                       dev.aifunc.db.DatabaseStatus database) {
         this.throttle = throttle;
         this.dataSource = dataSource;
         this.audit = audit;
+        this.database = database;
     }
 
     void install(@Observes Router router) {
@@ -141,6 +144,10 @@ public class SignInGuard implements IdentityProvider<UsernamePasswordAuthenticat
 
     /** The account's bcrypt hash and role, or null when there is none. */
     private String[] account(String user) {
+        if (!database.available()) {
+            throw SignInRefused.of(503, "The database is unreachable; sign-ins cannot be checked. Retry in a few "
+                    + "seconds.", 5);
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT password_hash, role FROM admin_account WHERE username = ?")) {
             ps.setString(1, user);
