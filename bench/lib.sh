@@ -3,9 +3,9 @@
 # The benches measure models and HTTP, so the API is opened (AIFUNC_AUTH_ENABLED=false) unless the caller sets
 # AIFUNC_AUTH_ENABLED=true; bench/auth-overhead.sh measures what the checks cost. $BENCH_ADMIN_KEY is an admin key.
 # $BENCH_DATA_DIR, when set, is the embedded database's folder (kept, so a second start is a restart);
-# $BENCH_PORT fixes the port; $BENCH_JAVA_OPTS are added to the java command line.
+# $BENCH_PORT fixes the port; $BENCH_JAVA_OPTS are added to the java command line; $BENCH_JAR runs another build.
 start_service() {
-  local jar=target/quarkus-app/quarkus-run.jar
+  local jar=${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}
   [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
   work=$(mktemp -d)
   port=${BENCH_PORT:-$((20000 + RANDOM % 20000))}

@@ -21,11 +21,11 @@ public class DatabaseGate {
     DatabaseStatus database;
 
     @ServerRequestFilter(priority = 500)
-    public void check(ContainerRequestContext request) {
+    public void check(ContainerRequestContext request, io.vertx.ext.web.RoutingContext context) {
         if (database.available()) {
             return;
         }
-        String path = request.getUriInfo().getPath();
+        String path = context.normalizedPath(); // as the router matched it (%2F kept)
         if ((path.startsWith("/api/") || path.startsWith("/admin")) && !FROM_MEMORY.matcher(path).matches()) {
             database.requireAvailable();
         }

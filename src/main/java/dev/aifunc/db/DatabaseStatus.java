@@ -99,8 +99,9 @@ public class DatabaseStatus implements HealthCheck {
                 if (connection == null) {
                     connection = connect();
                 }
+                // bounded by the connection's socketTimeout; no setQueryTimeout: its cancel request opens another
+                // connection to the hung server and held the probe four times longer (measured: 8.2 s, not 2 s)
                 try (Statement s = connection.createStatement()) {
-                    s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
                     s.execute("SELECT 1");
                 }
                 if (!available) {

@@ -149,6 +149,7 @@ public class ModelRegistry {
             long t0 = System.nanoTime();
             try {
                 Embedder embedder = open(packs.get(key));
+                InferenceShutdown.install(); // DJL has created ONNX Runtime's environment (and its shutdown hook)
                 embedder.embed("warm-up"); // first run allocates ORT buffers; keep it off a caller's request
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 loadMillis.put(key, ms);

@@ -125,7 +125,9 @@ public final class OnnxModel implements AutoCloseable {
     /** ONNX Runtime's environment, after DJL's engine has created it (creating it first makes DJL fail). */
     static OrtEnvironment environment() {
         ai.djl.engine.Engine.getEngine("OnnxRuntime");
-        return OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        InferenceShutdown.install();
+        return env;
     }
 
     /** The input's declared shape (-1 for symbolic dimensions), or null when the model does not declare one. */
@@ -175,9 +177,12 @@ public final class OnnxModel implements AutoCloseable {
                 Run r = run;
                 timer = WATCHDOG.schedule(() -> r.terminate(true), settings.runTimeoutMs(), TimeUnit.MILLISECONDS);
             }
+            InferenceShutdown.started();
             try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), FloatBuffer.wrap(input.data()), input.shape());
                  OrtSession.Result result = session.run(Map.of(inputName, tensor), run.options)) {
                 return firstOutput(result);
+            } finally {
+                InferenceShutdown.ended();
             }
         } catch (OrtException e) {
             if (run != null && run.timedOut) {

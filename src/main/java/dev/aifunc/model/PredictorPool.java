@@ -61,11 +61,13 @@ final class PredictorPool<I, O> {
             throw closed ? ProblemException.unavailable("Model " + modelId + " is shutting down.", 5)
                     : ProblemException.unavailable("Model " + modelId + " is busy; retry shortly.", retryAfterSeconds);
         }
+        InferenceShutdown.started();
         try {
             return predictor.predict(input);
         } catch (TranslateException e) {
             throw new IllegalStateException("Inference failed on model " + modelId, e);
         } finally {
+            InferenceShutdown.ended();
             idle.add(predictor);
         }
     }

@@ -48,12 +48,14 @@ public class ApiAccessFilter {
 
     @ServerRequestFilter
     public void check(ContainerRequestContext request, RoutingContext context) {
-        String path = request.getUriInfo().getPath();
+        // the path as the router matched it: an encoded '/' (%2F) stays inside its segment, so a path cannot look
+        // like a call of one scenario here and reach another endpoint there
+        String path = context.normalizedPath();
         if (!path.startsWith("/api/")) {
             return;
         }
         Matcher call = CALL.matcher(path);
-        String scenario = call.matches() ? call.group(1) : null;
+        String scenario = call.matches() ? decode(call.group(1)) : null;
         Caller caller = caller(request);
         if (scenario == null && !caller.admin()) {
             throw ProblemException.forbidden("API key " + caller.keyId() + " may call scenarios but not use the "
@@ -99,6 +101,14 @@ public class ApiAccessFilter {
         String header = request.getHeaderString("Authorization") != null ? "Authorization" : "X-API-Key";
         return keys.authenticate(presented).orElseThrow(() -> ProblemException.unauthorized(
                 "The API key is unknown or revoked.", header, CHALLENGE));
+    }
+
+    private static String decode(String segment) {
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return segment;
+        }
     }
 
     /** The key from {@code Authorization: Bearer} or {@code X-API-Key}, or null when neither is sent. */

@@ -110,15 +110,17 @@ class FrozenDatabaseIT {
                 .then().statusCode(201).extract().path("key");
     }
 
-    /** The postmaster and all its children (backends, background workers). */
+    /** The postmaster (from its data folder's postmaster.pid) and all its children (backends, background workers). */
     private static List<Long> postgresProcesses(EmbeddedPostgres database) throws Exception {
-        long backend;
+        String dataDirectory;
         try (Connection c = database.getPostgresDatabase().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+             ResultSet rs = c.createStatement().executeQuery("SELECT current_setting('data_directory')")) {
             rs.next();
-            backend = rs.getLong(1);
+            dataDirectory = rs.getString(1);
         }
-        ProcessHandle postmaster = ProcessHandle.of(backend).flatMap(ProcessHandle::parent).orElseThrow();
+        long pid = Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of(dataDirectory,
+                "postmaster.pid")).get(0).strip());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no postmaster " + pid));
         List<Long> pids = new ArrayList<>();
         pids.add(postmaster.pid());
         postmaster.descendants().forEach(p -> pids.add(p.pid()));

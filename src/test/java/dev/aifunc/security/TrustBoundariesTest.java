@@ -86,6 +86,33 @@ class TrustBoundariesTest {
     }
 
     @Test
+    void anEncodedSlashCannotMakeAnAdminPathLookLikeACall() {
+        Api.recreate("slash-scope", "text-embedding", Map.of());
+        String key = given().contentType(ContentType.JSON).body(Map.of("name", "scoped", "scenarios",
+                List.of("slash-scope"))).post("/api/keys").then().statusCode(201).extract().path("key");
+        // decoded, this reads /api/scenarios/slash-scope/invoke; the router sees scenario "slash-scope/invoke"
+        given().urlEncodingEnabled(false).header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body(Map.of("name", "taken over", "config", Map.of())).put("/api/scenarios/slash-scope%2Finvoke")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().urlEncodingEnabled(false).header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body(Map.of("text", "hello")).post("/api/scenarios/slash-scope%2Fx/invoke")
+                .then().statusCode(403);
+        given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(Map.of("text", "hello"))
+                .post("/api/scenarios/slash-scope/invoke").then().statusCode(200);
+    }
+
+    @Test
+    void metricsNeedTheScrapeTokenOrTheAdminKey() {
+        given().header(dev.aifunc.support.TestCredentials.ANONYMOUS, "yes").get("/q/metrics")
+                .then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", startsWith("Bearer"));
+        given().header("Authorization", "Bearer not-the-token").get("/q/metrics").then().statusCode(401);
+        given().header("Authorization", "Bearer test-metrics-token-for-the-test-suite").get("/q/metrics")
+                .then().statusCode(200).body(containsString("aifunc_"));
+        given().get("/q/metrics").then().statusCode(200); // the operator admin key
+        given().header(dev.aifunc.support.TestCredentials.ANONYMOUS, "yes").get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void textTheDatabaseCannotHoldIsRefusedUpFront() {
         Api.recreate("lone-surrogates", "text-embedding", Map.of());
         given().contentType(ContentType.JSON).body("{\"text\":\"broken \\ud800 half\"}")
