@@ -151,3 +151,18 @@ save("giant-input.onnx", helper.make_graph(
     [helper.make_node("ReduceMean", ["x"], ["m"], axes=[2, 3], keepdims=0),
      helper.make_node("Concat", ["m", "m"], ["y"], axis=1)], "giant",
     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 100000, 100000])], [scores()]))
+
+# a constant whose size follows from the brightest pixel: nothing on a blank input, gigabytes on a photo
+save("alloc-on-light-pixels.onnx", helper.make_graph(classifier_nodes() + [
+    helper.make_node("ReduceMax", ["x"], ["brightest"], keepdims=0),
+    helper.make_node("Relu", ["brightest"], ["positive"]),
+    helper.make_node("Constant", [], ["scale"], value=numpy_helper.from_array(np.array(1e9, dtype=np.float32))),
+    helper.make_node("Mul", ["positive", "scale"], ["scaled"]),
+    helper.make_node("Cast", ["scaled"], ["count"], to=TensorProto.INT64),
+    helper.make_node("Constant", [], ["one_axis"], value=numpy_helper.from_array(np.array([0], dtype=np.int64))),
+    helper.make_node("Unsqueeze", ["count", "one_axis"], ["size"]),
+    helper.make_node("ConstantOfShape", ["size"], ["big"], value=numpy_helper.from_array(np.array([0.0], dtype=np.float32))),
+    helper.make_node("ReduceSum", ["big"], ["total"], keepdims=0),
+    helper.make_node("Add", ["y", "total"], ["z"])],
+    "alloc", [image_input()], [helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 2])],
+    [numpy_helper.from_array(W, "W")]))

@@ -14,7 +14,8 @@ import java.util.zip.ZipInputStream;
 /**
  * What a user uploads as a scenario's model: a bare ONNX file, or a zip archive laid out as DJL model archives are
  * (one {@code *.onnx} file, optionally {@code synset.txt} or {@code labels.txt} with one label per line in output
- * order; other files are skipped without being unpacked). Archives are read with limits: at most
+ * order, UTF-8, at most 200 characters each, no control characters; other files are skipped without being unpacked).
+ * Archives are read with limits: at most
  * {@link #MAX_ENTRIES} entries, and the model and labels at most {@link UploadedModels#MAX_BYTES} bytes unpacked,
  * so a zip bomb is refused, not expanded.
  *
@@ -28,6 +29,9 @@ public record ModelArchive(byte[] onnx, List<String> labels) {
 
     /** Most labels accepted from a labels file. */
     public static final int MAX_LABELS = 100_000;
+
+    /** Longest label, in characters (as in a scenario config). */
+    public static final int MAX_LABEL_CHARS = 200;
 
     /**
      * Reads an upload.
@@ -75,11 +79,12 @@ public record ModelArchive(byte[] onnx, List<String> labels) {
                     onnx = content;
                     onnxName = entry.getName();
                 } else if (labels == null || lower.equals("synset.txt")) {
-                    labels = new String(content, StandardCharsets.UTF_8);
+                    labels = utf8(content, entry.getName());
                 }
             }
         } catch (IOException e) {
-            throw ProblemException.unprocessable("The zip archive cannot be read: " + e.getMessage(), "(body)", null);
+            throw ProblemException.unprocessable("The zip archive cannot be read: " + (e.getMessage() == null
+                    ? "it is cut or damaged" : e.getMessage()), "(body)", null);
         }
         if (onnx == null) {
             throw ProblemException.unprocessable("The archive holds no .onnx file.", "(body)", "1 .onnx file");
@@ -95,8 +100,33 @@ public record ModelArchive(byte[] onnx, List<String> labels) {
                 throw ProblemException.unprocessable("The archive's labels file is empty: one label per line, in the "
                         + "model's output order.", "(body)", null);
             }
+            for (int i = 0; i < labelList.size(); i++) {
+                String label = labelList.get(i);
+                if (label.length() > MAX_LABEL_CHARS) {
+                    throw ProblemException.unprocessable("Label " + (i + 1) + " of the labels file has "
+                            + label.length() + " characters; the limit is " + MAX_LABEL_CHARS + ".", "(body)",
+                            MAX_LABEL_CHARS + " characters");
+                }
+                if (label.chars().anyMatch(Character::isISOControl)) {
+                    throw ProblemException.unprocessable("Label " + (i + 1) + " of the labels file holds a control "
+                            + "character (such as NUL); labels are plain text.", "(body)", null);
+                }
+            }
         }
         return new ModelArchive(onnx, labelList);
+    }
+
+    /** The labels file as text; malformed UTF-8 is refused, not replaced. */
+    private static String utf8(byte[] content, String name) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(content)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ProblemException.unprocessable("The archive's labels file " + name + " is not UTF-8 text.",
+                    "(body)", null);
+        }
     }
 
     private static byte[] readCapped(InputStream in, long budget) throws IOException {

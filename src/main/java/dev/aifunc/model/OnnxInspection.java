@@ -73,7 +73,12 @@ public final class OnnxInspection {
     private static final int GRAPH_OUTPUT = 12;
     private static final int GRAPH_SPARSE_INITIALIZER = 15;
     // NodeProto, FunctionProto
+    private static final int NODE_INPUT = 1;
+    private static final int NODE_OUTPUT = 2;
+    private static final int NODE_NAME = 3;
+    private static final int NODE_OP_TYPE = 4;
     private static final int NODE_ATTRIBUTE = 5;
+    private static final int NODE_DOMAIN = 7;
     private static final int FUNCTION_NODE = 7;
     private static final int FUNCTION_ATTRIBUTE_PROTO = 11;
     // AttributeProto
@@ -157,6 +162,7 @@ public final class OnnxInspection {
         List<Value> inputs = new ArrayList<>();
         List<Value> outputs = new ArrayList<>();
         Set<String> initializers = new HashSet<>();
+        List<Node> nodes = new ArrayList<>();
         for (int tag; (tag = in.readTag()) != 0; ) {
             int field = WireFormat.getTagFieldNumber(tag);
             if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
@@ -164,7 +170,7 @@ public final class OnnxInspection {
                 continue;
             }
             switch (field) {
-                case GRAPH_NODE -> sub(in, () -> node(in, depth));
+                case GRAPH_NODE -> nodes.add(sub(in, () -> node(in, depth)));
                 case GRAPH_INITIALIZER -> initializers.add(sub(in, () -> tensor(in)));
                 case GRAPH_SPARSE_INITIALIZER -> initializers.add(sub(in, () -> sparseTensor(in)));
                 case GRAPH_INPUT -> {
@@ -184,22 +190,49 @@ public final class OnnxInspection {
         }
         // before IR version 4 initializers were listed among the inputs too; they are not what a caller feeds
         inputs.removeIf(v -> initializers.contains(v.name()));
+        if (describe) {
+            SizeCheck.topLevel(nodes, inputs.stream().map(Value::name).toList());
+        } else {
+            SizeCheck.subgraph(nodes, initializers);
+        }
         return new Description(List.copyOf(inputs), List.copyOf(outputs));
     }
 
-    private static Void node(CodedInputStream in, int depth) throws IOException {
-        for (int tag; (tag = in.readTag()) != 0; ) {
-            if (WireFormat.getTagFieldNumber(tag) == NODE_ATTRIBUTE
-                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                sub(in, () -> attribute(in, depth));
-            } else {
-                in.skipField(tag);
-            }
-        }
-        return null;
+    /** One node: what it runs, from which tensors into which, and whether it holds subgraphs. */
+    record Node(String name, String op, String domain, List<String> inputs, List<String> outputs,
+                boolean subgraphs) {
     }
 
-    private static Void attribute(CodedInputStream in, int depth) throws IOException {
+    private static Node node(CodedInputStream in, int depth) throws IOException {
+        String name = "";
+        String op = "";
+        String domain = "";
+        List<String> inputs = new ArrayList<>();
+        List<String> outputs = new ArrayList<>();
+        boolean subgraphs = false;
+        for (int tag; (tag = in.readTag()) != 0; ) {
+            int field = WireFormat.getTagFieldNumber(tag);
+            if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                in.skipField(tag);
+                continue;
+            }
+            switch (field) {
+                case NODE_INPUT -> inputs.add(in.readStringRequireUtf8());
+                case NODE_OUTPUT -> outputs.add(in.readStringRequireUtf8());
+                case NODE_NAME -> name = in.readStringRequireUtf8();
+                case NODE_OP_TYPE -> op = in.readStringRequireUtf8();
+                case NODE_DOMAIN -> domain = in.readStringRequireUtf8();
+                case NODE_ATTRIBUTE -> subgraphs |= sub(in, () -> attribute(in, depth));
+                default -> in.skipField(tag);
+            }
+        }
+        return new Node(name.isEmpty() ? op + "->" + String.join(",", outputs) : name, op, domain, inputs, outputs,
+                subgraphs);
+    }
+
+    /** Reads an attribute, refusing external data in its tensors; true when it holds a subgraph. */
+    private static boolean attribute(CodedInputStream in, int depth) throws IOException {
+        boolean subgraph = false;
         for (int tag; (tag = in.readTag()) != 0; ) {
             if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                 in.skipField(tag);
@@ -208,18 +241,22 @@ public final class OnnxInspection {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case ATTR_T, ATTR_TENSORS -> sub(in, () -> tensor(in));
                 case ATTR_SPARSE_TENSOR, ATTR_SPARSE_TENSORS -> sub(in, () -> sparseTensor(in));
-                case ATTR_G, ATTR_GRAPHS -> sub(in, () -> graph(in, depth + 1, false));
+                case ATTR_G, ATTR_GRAPHS -> {
+                    sub(in, () -> graph(in, depth + 1, false));
+                    subgraph = true;
+                }
                 default -> in.skipField(tag);
             }
         }
-        return null;
+        return subgraph;
     }
 
     private static Void function(CodedInputStream in) throws IOException {
+        List<Node> nodes = new ArrayList<>();
         for (int tag; (tag = in.readTag()) != 0; ) {
             int field = WireFormat.getTagFieldNumber(tag);
             if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED && field == FUNCTION_NODE) {
-                sub(in, () -> node(in, 1));
+                nodes.add(sub(in, () -> node(in, 1)));
             } else if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED
                     && field == FUNCTION_ATTRIBUTE_PROTO) {
                 sub(in, () -> attribute(in, 1));
@@ -227,6 +264,7 @@ public final class OnnxInspection {
                 in.skipField(tag);
             }
         }
+        SizeCheck.subgraph(nodes, Set.of());
         return null;
     }
 

@@ -5,7 +5,6 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.aifunc.problem.ProblemException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -66,17 +65,15 @@ public final class OnnxModel implements AutoCloseable {
     private final String id;
     private final OrtSession session;
     private final String inputName;
-    private final long[] inputShape;
     private final Settings settings;
     private final Semaphore places;
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private OnnxModel(String id, OrtSession session, String inputName, long[] inputShape, Settings settings) {
+    private OnnxModel(String id, OrtSession session, String inputName, Settings settings) {
         this.id = id;
         this.session = session;
         this.inputName = inputName;
-        this.inputShape = inputShape;
         this.settings = settings;
         this.places = new Semaphore(settings.poolSize(), true);
     }
@@ -114,9 +111,7 @@ public final class OnnxModel implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             OrtSession session = environment().createSession(onnx, options);
             String input = inputName != null ? inputName : session.getInputNames().iterator().next();
-            long[] shape = session.getInputInfo().get(input) != null
-                    && session.getInputInfo().get(input).getInfo() instanceof TensorInfo t ? t.getShape() : null;
-            return new OnnxModel(id, session, input, shape, settings);
+            return new OnnxModel(id, session, input, settings);
         } catch (OrtException | RuntimeException e) {
             throw new IOException("model " + id + " did not load: " + e.getMessage(), e);
         }
@@ -128,11 +123,6 @@ public final class OnnxModel implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         InferenceShutdown.install();
         return env;
-    }
-
-    /** The input's declared shape (-1 for symbolic dimensions), or null when the model does not declare one. */
-    public long[] inputShape() {
-        return inputShape == null ? null : inputShape.clone();
     }
 
     /**

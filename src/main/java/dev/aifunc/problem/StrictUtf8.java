@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
  * offset, which the REST layer answers with 400 (datasets: 422 with the line).
  *
  * <p>For JSON ({@link #forJson()}) it also refuses escapes of lone surrogates (backslash-u D800 without its
- * low half, or a low half alone): they decode to no character at all, and PostgreSQL would store them as {@code ?}.
+ * low half, or a low half alone): they decode to no character at all, and PostgreSQL would store them as {@code ?};
+ * and escapes of NUL (U+0000), which no text column or {@code jsonb} value can hold (unescaped control characters are
+ * refused by Jackson itself).
  */
 public final class StrictUtf8 extends InputDecorator {
 
@@ -182,6 +184,10 @@ public final class StrictUtf8 extends InputDecorator {
                         code = code * 16 + Math.max(digit, 0); // not hex: the parser itself refuses it
                         if (++escape == 6) {
                             escape = 0;
+                            if (code == 0) {
+                                throw new JsonParseException(null, "A NUL character (an escaped U+0000) near byte "
+                                        + escapes + ": text cannot hold it");
+                            }
                             boolean high = code >= 0xD800 && code <= 0xDBFF;
                             boolean low = code >= 0xDC00 && code <= 0xDFFF;
                             if (wantLow == 2) {

@@ -263,22 +263,52 @@ public class ApiKeys {
     /** Keys this replica last found valid, by hash: used only while the database cannot be reached. */
     private final java.util.Map<String, Caller> lastKnown = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * The key with this hash from PostgreSQL, answered within {@value #LOOKUP_TIMEOUT_MS} ms: a check runs on the
+     * path of every call whose key is not cached, so a database that stopped answering must not hold it for the
+     * connection's 15 s socket timeout (then the key this replica last saw valid is used, see authenticate).
+     */
     Optional<Caller> lookup(String hash) {
-        ApiKey row = ApiKey.find("secretSha256", hash).firstResult();
-        if (row == null || row.revokedAt != null) {
-            lastKnown.remove(hash);
-            return Optional.empty();
+        String sql = "SELECT id, is_admin, scenarios, rate_per_second, burst, daily_quota, revoked_at FROM api_key "
+                + "WHERE secret_sha256 = ?";
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            int before = c.getNetworkTimeout();
+            c.setNetworkTimeout(Runnable::run, LOOKUP_TIMEOUT_MS);
+            try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, hash);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getTimestamp(7) != null) {
+                        lastKnown.remove(hash);
+                        return Optional.empty();
+                    }
+                    String scopes = rs.getString(3);
+                    Set<String> scenarios = scopes == null ? null : Set.copyOf(Arrays.asList(scopes.split(",")));
+                    Double rate = rs.getObject(4) == null ? null : rs.getDouble(4);
+                    Integer burst = rs.getObject(5) == null ? null : rs.getInt(5);
+                    Long quota = rs.getObject(6) == null ? null : rs.getLong(6);
+                    String id = rs.getString(1);
+                    Caller caller = new Caller("key:" + id, id, rs.getBoolean(2), scenarios, rate, burst, quota);
+                    if (lastKnown.size() >= 10_000) {
+                        lastKnown.clear(); // bounded: many keys only cost a database read each after an outage begins
+                    }
+                    lastKnown.put(hash, caller);
+                    return Optional.of(caller);
+                }
+            } finally {
+                if (!c.isClosed()) {
+                    c.setNetworkTimeout(Runnable::run, before);
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("checking the API key failed: " + e.getMessage(), e);
         }
-        Set<String> scenarios = row.scenarios == null ? null
-                : Set.copyOf(Arrays.asList(row.scenarios.split(",")));
-        Caller caller = new Caller("key:" + row.id, row.id, row.admin, scenarios, row.ratePerSecond, row.burst,
-                row.dailyQuota);
-        if (lastKnown.size() >= 10_000) {
-            lastKnown.clear(); // bounded: many keys only cost a database read each after an outage begins
-        }
-        lastKnown.put(hash, caller);
-        return Optional.of(caller);
     }
+
+    /** Longest wait for PostgreSQL's answer to a key check (ms). */
+    static final int LOOKUP_TIMEOUT_MS = 2_000;
+
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
 
     static KeyView view(ApiKey row) {
         return new KeyView(row.id, row.name, PREFIX + row.id.substring(2) + "_…",

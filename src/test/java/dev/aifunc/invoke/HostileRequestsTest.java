@@ -54,15 +54,20 @@ class HostileRequestsTest {
                 .then().statusCode(404).body("field", equalTo("(path)"));
         given().urlEncodingEnabled(false).get("/api/scenarios/a%00b").then().statusCode(404).body("field", equalTo("(path)"));
         given().contentType(ContentType.JSON).body("{\"id\":\"hostile-nul-2\",\"template\":\"text-embedding\",\"name\":\"bad\\u0000name\"}")
-                .post("/api/scenarios").then().statusCode(422).body("field", equalTo("name"));
+                .post("/api/scenarios").then().statusCode(400).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body("{\"events\":[{\"userId\":\"u\\u0000\",\"itemId\":\"i\"}]}")
-                .post("/api/scenarios/hostile-nul/events").then().statusCode(422);
+                .post("/api/scenarios/hostile-nul/events").then().statusCode(422); // the events reader's own check
         usage.flush();
         java.time.Instant from = java.time.Instant.now().minusSeconds(1);
         Api.invoke("hostile-nul", Map.of("text", "still counted")).then().statusCode(200);
         usage.flush();
         given().queryParam("from", from.toString()).get("/api/scenarios/hostile-nul/usage").then().statusCode(200)
                 .body("total.calls", equalTo(1));
+        // NUL anywhere in any JSON body: an invoke input, a key's scope, a config string
+        given().contentType(ContentType.JSON).body("{\"text\":\"a\\u0000b\"}").post("/api/scenarios/hostile-nul/invoke")
+                .then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString("NUL"));
+        given().contentType(ContentType.JSON).body("{\"name\":\"k\",\"scenarios\":[\"r\\u0000s\"]}").post("/api/keys")
+                .then().statusCode(400);
     }
 
     /**

@@ -54,6 +54,18 @@ class UploadedModelTrustTest {
                 .body(model(name)).when().put("/api/scenarios/" + scenario + "/model");
     }
 
+    private static byte[] zip(Map<String, byte[]> entries) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
     static String image(Color color) throws Exception {
         BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
         var g = img.createGraphics();
@@ -108,6 +120,13 @@ class UploadedModelTrustTest {
         upload("trust-shapes", "int-output.onnx").then().statusCode(422).body("limit", equalTo("float output"))
                 .body("detail", containsString("int64"));
         upload("trust-shapes", "nan-output.onnx").then().statusCode(422).body("limit", equalTo("finite scores"));
+        // labels the database could not hold, or that are not text at all
+        for (byte[] labels : new byte[][] {"light\nda\u0000rk\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                {'l', 'i', (byte) 0xC0, (byte) 0xAF, '\n', 'd', '\n'}}) {
+            given().contentType("application/zip").body(zip(Map.of("m/model.onnx", model("good.onnx"), "m/synset.txt",
+                    labels))).when().put("/api/scenarios/trust-shapes/model")
+                    .then().statusCode(422).contentType("application/problem+json");
+        }
         given().get("/api/scenarios/trust-shapes/model").then().statusCode(404);
         Api.invoke("trust-shapes", Map.of("image", image(Color.WHITE))).then().statusCode(409);
 
@@ -132,6 +151,10 @@ class UploadedModelTrustTest {
         long loopMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(loopMs < 30_000, "the endless loop was stopped by the budget, not after " + loopMs + " ms");
 
+        // memory that would follow from pixel values cannot be bounded by a blank-input run: refused before it
+        upload("trust-limits", "alloc-on-light-pixels.onnx").then().statusCode(422)
+                .body("limit", equalTo("sizes independent of pixel values"))
+                .body("detail", containsString("(ConstantOfShape) takes its output size from pixel values"));
         upload("trust-limits", "huge-constant.onnx").then().statusCode(422)
                 .body("detail", containsString("needs more memory than the check allows"))
                 .body("limit", equalTo("1536 MiB"));
@@ -149,6 +172,8 @@ class UploadedModelTrustTest {
         upload("trust-slow", "loop-on-light-pixels.onnx").then().statusCode(200);
         Api.invoke("trust-slow", Map.of("image", image(Color.BLACK))).then().statusCode(200).body("label", equalTo("dark"));
 
+        // the call works 8 s after its body arrived, past the test profile's 3 s body timeout: it is answered by the
+        // endpoint, never with 408 (a body that has arrived is never judged slow)
         long t0 = System.nanoTime();
         Api.invoke("trust-slow", Map.of("image", image(Color.WHITE))).then().statusCode(503)
                 .contentType("application/problem+json").header("Retry-After", equalTo("30"))

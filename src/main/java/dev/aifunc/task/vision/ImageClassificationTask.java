@@ -158,6 +158,13 @@ public class ImageClassificationTask implements Task<ImageClassificationTask.Sta
                     + labels.size() + " labels; save the scenario with one label per output.", "config.labels",
                     values.length + " labels");
         }
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                throw ProblemException.unprocessable("The model gave NaN or infinite scores for this image, so it "
+                        + "cannot rank the labels; the scenario's model needs fixing (or try another image).", "image",
+                        "finite scores");
+            }
+        }
         double[] p = probabilities(values);
         List<Scored> all = new ArrayList<>();
         for (int i = 0; i < p.length; i++) {
