@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Dataset names with a fixed meaning and their required columns (DESIGN.md): {@code faq} (question, answer),
+ * Dataset names with a fixed meaning and their required columns (README, "Call it"): {@code faq} (question, answer),
  * {@code examples} (text, label), {@code items} (id, title; optional description, category and free attributes, ids
  * unique). Other names are accepted with free columns.
  */

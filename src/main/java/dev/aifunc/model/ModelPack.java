@@ -11,7 +11,7 @@ import java.util.List;
  * @param pooling            how token vectors {@code float[tokens][dimensions]} become one sentence vector
  * @param maxTokens          truncation length in tokens, special tokens included (from the model card)
  * @param queryInstruction   prefix for retrieval queries (bge model card), empty when the model has none
- * @param modelResource      classpath resource of the ONNX file (shipped in a Maven artifact, see MODELS.md)
+ * @param modelResource      classpath resource of the ONNX file (shipped in a Maven artifact, see docs/models.md)
  * @param tokenizerResource  classpath resource of the Hugging Face {@code tokenizer.json}
  * @param modelSha256        pinned SHA-256 of the ONNX file (hex), checked before every load; null for operator packs
  * @param tokenizerSha256    pinned SHA-256 of the tokenizer file (hex); null for operator packs

@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>it beats the best cosine against a <em>background set</em> of unrelated questions (shipped per language,
  *       plus the scenario's {@code offTopicExamples}) by at least {@code margin}.</li>
  * </ol>
- * One fixed cosine threshold cannot both keep every right answer and reject every off-topic question (MODELS.md:
+ * One fixed cosine threshold cannot both keep every right answer and reject every off-topic question (docs/models.md:
  * right matches as low as 0.59 and off-topic questions as high as 0.67 with bge-small-en), so the background set
  * decides relative to the scenario's own content. Otherwise {@code match} is {@code null} and the top-k
  * candidates are still returned as {@code alternatives}.

@@ -23,7 +23,7 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
 /**
  * OpenCV's pretrained frontal-face cascade (Viola-Jones, shipped in the {@code org.bytedeco:opencv} natives jar),
  * pooled: a {@link CascadeClassifier} is not safe to share between threads, so each detection borrows one.
- * Measured here (MODELS.md): {@code haarcascade_frontalface_alt2} found the face on a public-domain portrait with no
+ * Measured here (docs/models.md): {@code haarcascade_frontalface_alt2} found the face on a public-domain portrait with no
  * false positive on 12 face-less images, 35-57 ms per 512x512 image.
  */
 final class FaceCascade implements AutoCloseable {

@@ -19,7 +19,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Image preprocessing shared by the vision tasks, written once: RGB image to an OpenCV BGR matrix, bilinear resize
- * (OpenCV, not DJL's NDArray image ops, which are missing or wrong on the ONNX Runtime engine: MODELS.md), and
+ * (OpenCV, not DJL's NDArray image ops, which are missing or wrong on the ONNX Runtime engine: docs/models.md), and
  * normalisation into a CHW float tensor {@code float[channels][height][width]} as {@code (pixel / 255 - mean) / std};
  * grayscale, inversion and aspect-preserving letterbox resize for models trained on such images.
  */

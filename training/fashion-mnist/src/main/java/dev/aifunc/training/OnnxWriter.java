@@ -14,7 +14,7 @@ import java.util.Map;
  * Writes an inference graph as an ONNX model file (protobuf messages {@code ModelProto}, {@code GraphProto},
  * {@code NodeProto}, {@code TensorProto}, {@code ValueInfoProto}; field numbers from {@code onnx/onnx.proto},
  * IR version 7, default-domain opset 13). Only what a small feed-forward classifier needs: float tensors, int and
- * ints attributes. DJL cannot export a trained block to ONNX (MODELS.md), so the trainer describes its layers here.
+ * ints attributes. DJL cannot export a trained block to ONNX (docs/models.md), so the trainer describes its layers here.
  */
 final class OnnxWriter {
 
