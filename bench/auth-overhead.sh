@@ -8,20 +8,12 @@ cd "$(dirname "$0")/.."
 calls=${1:-200}
 . bench/lib.sh
 body='{"text":"The battery died after two days and support never answered."}'
-pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print a[i]}'; }
-
-# run <label> <curl args...>: warm-up, then $calls timed calls; prints "label p50 p95" in ms to $work/results
+# run <label> <curl args...>: prints "label p50 p95" in ms to $results
 run() {
   local label=$1; shift
-  for _ in $(seq 1 100); do curl -s -o /dev/null "$@" -XPOST "localhost:$port/api/scenarios/reviews/invoke" -H 'Content-Type: application/json' -d "$body"; done
-  : > "$work/t.txt"
-  for _ in $(seq 1 "$calls"); do
-    code=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$@" -XPOST "localhost:$port/api/scenarios/reviews/invoke" \
-      -H 'Content-Type: application/json' -d "$body")
-    [ "${code%% *}" = 200 ] || { echo "$label: HTTP ${code%% *}" >&2; exit 1; }
-    echo "${code#* }" >> "$work/t.txt"
-  done
-  echo "$label $(awk -v x="$(pct "$work/t.txt" 0.5)" 'BEGIN {print x * 1000}') $(awk -v x="$(pct "$work/t.txt" 0.95)" 'BEGIN {print x * 1000}')" >> "$results"
+  local times
+  times=$(timed_invokes reviews "$body" "$@") # a non-200 ends the script (set -e)
+  echo "$label $times" >> "$results"
 }
 results=$(mktemp)
 

@@ -10,7 +10,6 @@ cd "$(dirname "$0")/.."
 base_jar=$1
 calls=${2:-300}
 . bench/lib.sh
-pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print a[i] * 1000}'; }
 text='{"text":"The battery died after two days and support never answered."}'
 png64=$(python3 -c "
 import base64, io, struct, zlib
@@ -25,15 +24,9 @@ results=$(mktemp)
 # measure <build label> <scenario> <body> <curl args...>
 measure() {
   local label=$1 scenario=$2 body=$3; shift 3
-  for _ in $(seq 1 100); do curl -s -o /dev/null "$@" -XPOST "localhost:$port/api/scenarios/$scenario/invoke" -H 'Content-Type: application/json' -d "$body"; done
-  : > "$work/t.txt"
-  for _ in $(seq 1 "$calls"); do
-    code=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$@" -XPOST "localhost:$port/api/scenarios/$scenario/invoke" \
-      -H 'Content-Type: application/json' -d "$body")
-    [ "${code%% *}" = 200 ] || { echo "$label $scenario: HTTP ${code%% *}" >&2; exit 1; }
-    echo "${code#* }" >> "$work/t.txt"
-  done
-  echo "$label $scenario $(pct "$work/t.txt" 0.5) $(pct "$work/t.txt" 0.95)" >> "$results"
+  local times
+  times=$(timed_invokes "$scenario" "$body" "$@") # a non-200 ends the script (set -e)
+  echo "$label $scenario $times" >> "$results"
 }
 
 round() {

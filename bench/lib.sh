@@ -22,3 +22,21 @@ start_service() {
   done
   ready_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
 }
+
+# timed_invokes <scenario> <body> <curl args...>: 100 warm-up calls, then $calls timed sequential calls of
+# POST /api/scenarios/<scenario>/invoke; every one must answer 200. Prints "p50 p95" in ms.
+timed_invokes() {
+  local scenario=$1 body=$2; shift 2
+  local url="localhost:$port/api/scenarios/$scenario/invoke"
+  for _ in $(seq 1 100); do curl -s -o /dev/null "$@" -XPOST "$url" -H 'Content-Type: application/json' -d "$body"; done
+  : > "$work/t.txt"
+  for _ in $(seq 1 "$calls"); do
+    code=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$@" -XPOST "$url" -H 'Content-Type: application/json' -d "$body")
+    [ "${code%% *}" = 200 ] || { echo "$scenario: HTTP ${code%% *}" >&2; exit 1; }
+    echo "${code#* }" >> "$work/t.txt"
+  done
+  echo "$(percentile_ms "$work/t.txt" 0.5) $(percentile_ms "$work/t.txt" 0.95)"
+}
+
+# percentile_ms <file of seconds> <p>: the p-th percentile (nearest rank) in ms
+percentile_ms() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; print a[i] * 1000}'; }

@@ -63,6 +63,7 @@ public final class OnnxModel implements AutoCloseable {
     });
 
     private final String id;
+    private final OrtEnvironment environment;
     private final OrtSession session;
     private final String inputName;
     private final Settings settings;
@@ -70,8 +71,9 @@ public final class OnnxModel implements AutoCloseable {
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private OnnxModel(String id, OrtSession session, String inputName, Settings settings) {
+    private OnnxModel(String id, OrtEnvironment environment, OrtSession session, String inputName, Settings settings) {
         this.id = id;
+        this.environment = environment;
         this.session = session;
         this.inputName = inputName;
         this.settings = settings;
@@ -109,16 +111,20 @@ public final class OnnxModel implements AutoCloseable {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            OrtSession session = environment().createSession(onnx, options);
+            OrtEnvironment environment = environment();
+            OrtSession session = environment.createSession(onnx, options);
             String input = inputName != null ? inputName : session.getInputNames().iterator().next();
-            return new OnnxModel(id, session, input, settings);
+            return new OnnxModel(id, environment, session, input, settings);
         } catch (OrtException | RuntimeException e) {
             throw new IOException("model " + id + " did not load: " + e.getMessage(), e);
         }
     }
 
-    /** ONNX Runtime's environment, after DJL's engine has created it (creating it first makes DJL fail). */
-    static OrtEnvironment environment() {
+    /**
+     * ONNX Runtime's environment, after DJL's engine has created it (creating it first makes DJL fail), with its
+     * shutdown hook put after the running inferences. Called when a model loads, not per inference.
+     */
+    private static OrtEnvironment environment() {
         ai.djl.engine.Engine.getEngine("OnnxRuntime");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         InferenceShutdown.install();
@@ -168,7 +174,7 @@ public final class OnnxModel implements AutoCloseable {
                 timer = WATCHDOG.schedule(() -> r.terminate(true), settings.runTimeoutMs(), TimeUnit.MILLISECONDS);
             }
             InferenceShutdown.started();
-            try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), FloatBuffer.wrap(input.data()), input.shape());
+            try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input.data()), input.shape());
                  OrtSession.Result result = session.run(Map.of(inputName, tensor), run.options)) {
                 return firstOutput(result);
             } finally {

@@ -110,12 +110,7 @@ public class UploadedModels {
         }
         ModelArchive archive = ModelArchive.read(body);
         byte[] onnx = archive.onnx();
-        List<String> labels = expect.labels() != null ? expect.labels() : archive.labels();
-        String labelsField = expect.labels() != null ? "config.labels" : "(body)";
-        OnnxInspection.Description description = OnnxInspection.inspect(onnx);
-        ModelContract.checkDeclared(description, expect, labels, labelsField);
-        ModelTrial.Result trialRun = trial.run(onnx, expect.inputShape());
-        ModelContract.checkTrial(trialRun, labels, labelsField, config.inferenceTimeout().toMillis());
+        check(onnx, expect, archive.labels());
         String sha = ModelFiles.sha256(onnx);
         String labelText = archive.labels() == null ? null : String.join("\n", archive.labels());
         Instant now = Instant.now();
@@ -237,13 +232,25 @@ public class UploadedModels {
         return model;
     }
 
-    private void checkStored(String scenarioId, String sha, byte[] onnx, Expectation expect, List<String> archiveLabels) {
+    /**
+     * The upload check: the model keeps nothing outside itself and its sizes follow from the input size
+     * ({@link OnnxInspection}), it fits what the scenario feeds and reads ({@link ModelContract}), and one run on a
+     * blank input stays within the check's memory and time and gives finite scores ({@link ModelTrial}). The config's
+     * labels win over the archive's.
+     *
+     * @throws ProblemException 422 naming what does not fit; 503 while other uploads are checked
+     */
+    private void check(byte[] onnx, Expectation expect, List<String> archiveLabels) {
         List<String> labels = expect.labels() != null ? expect.labels() : archiveLabels;
         String labelsField = expect.labels() != null ? "config.labels" : "(body)";
+        ModelContract.checkDeclared(OnnxInspection.inspect(onnx), expect, labels, labelsField);
+        ModelContract.checkTrial(trial.run(onnx, expect.inputShape()), labels, labelsField,
+                config.inferenceTimeout().toMillis());
+    }
+
+    private void checkStored(String scenarioId, String sha, byte[] onnx, Expectation expect, List<String> archiveLabels) {
         try {
-            ModelContract.checkDeclared(OnnxInspection.inspect(onnx), expect, labels, labelsField);
-            ModelContract.checkTrial(trial.run(onnx, expect.inputShape()), labels, labelsField,
-                    config.inferenceTimeout().toMillis());
+            check(onnx, expect, archiveLabels);
         } catch (ProblemException e) {
             if (e.status() == 422) {
                 throw new IllegalStateException("its model (stored before uploads were checked) fails the upload "
